@@ -1,0 +1,17 @@
+"""The command line: the only layer that prints or exits. Each command group lives in its own module."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from cspr_docs.cli import case_commands  # noqa: F401  (registers init, case, schema)
+from cspr_docs.cli.app import cli
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run `cspr-docs`; returns the exit code (click exits itself in standalone mode)."""
+    cli.main(args=list(argv) if argv is not None else None, prog_name="cspr-docs")
+    return 0
+
+
+__all__ = ["cli", "main"]

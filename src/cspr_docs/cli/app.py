@@ -1,0 +1,51 @@
+"""The click group and the single error boundary that maps typed errors to exit codes."""
+
+from __future__ import annotations
+
+import os
+import traceback
+from typing import Any
+
+import click
+
+from cspr_docs import __version__
+from cspr_docs.errors import CsprDocsError, ExitStatus
+
+
+class CsprGroup(click.Group):
+    """A group whose invoke is the one place errors become messages and exit codes."""
+
+    def invoke(self, ctx: click.Context) -> Any:  # noqa: D102
+        debug = bool(ctx.params.get("debug")) or os.environ.get("CSPR_DOCS_DEBUG") == "1"
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except CsprDocsError as exc:
+            if debug:
+                click.echo(traceback.format_exc(), err=True, nl=False)
+            click.echo(f"error: {exc.message}", err=True)
+            ctx.exit(int(exc.exit_code))
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(int(ExitStatus.INTERRUPTED))
+        except Exception as exc:  # the one catch-all: an internal bug
+            if debug:
+                click.echo(traceback.format_exc(), err=True, nl=False)
+            click.echo(
+                f"error: internal error ({type(exc).__name__}); please report it. Run with --debug for details.",
+                err=True,
+            )
+            ctx.exit(int(ExitStatus.INTERNAL))
+
+
+@click.group(cls=CsprGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.version_option(__version__, prog_name="cspr-docs")
+def cli(debug: bool) -> None:  # noqa: ARG001  (read by CsprGroup.invoke)
+    """Produce and check the documents of a Child Safeguarding Practice Review.
+
+    \b
+    Exit codes: 0 success; 1 check found problems; 2 usage; 3 bad input;
+    4 external tool missing or failed; 5 output refused or failed; 70 internal error; 130 interrupted.
+    """

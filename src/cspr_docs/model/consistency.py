@@ -1,0 +1,126 @@
+"""Rules the schema cannot express: unique ids, known agency ids, dates in a possible order, route sections."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+
+from cspr_docs.model.case import Case
+
+Loc = tuple[str | int, ...]
+Issue = tuple[Loc, str]
+
+
+def find_inconsistencies(case: Case) -> list[Issue]:
+    """Every consistency problem of a schema-valid case, as (field location, message); never quotes values."""
+    return [*_route_sections(case), *_unique_ids(case), *_agency_references(case), *_date_order(case)]
+
+
+def _route_sections(case: Case) -> Iterator[Issue]:
+    if case.route == "notification" and case.notification is None:
+        yield ("notification",), "the notification route needs a `notification` section (sent_date)"
+    if case.route == "referral" and case.referral is None:
+        yield ("referral",), "the referral route needs a `referral` section (received_date, referrer)"
+    if case.publication.published_date and case.review is None:
+        yield ("publication", "published_date"), "a published report needs a `review` section"
+    if case.recommendations and case.review is None:
+        yield ("recommendations",), "recommendations belong to a local review: add a `review` section"
+
+
+def _duplicates(ids: Iterable[tuple[Loc, str]], what: str) -> Iterator[Issue]:
+    seen: dict[str, Loc] = {}
+    for loc, ident in ids:
+        key = ident.casefold()
+        if key in seen:
+            first = ".".join(str(p) for p in seen[key])
+            yield loc, f"duplicate {what} id (ids must be unique, ignoring case; first used at {first})"
+        else:
+            seen[key] = loc
+
+
+def _unique_ids(case: Case) -> Iterator[Issue]:
+    people = [(("children", i, "id"), c.id) for i, c in enumerate(case.children)]
+    people += [(("family", i, "id"), f.id) for i, f in enumerate(case.family)]
+    yield from _duplicates(people, "person")
+    yield from _duplicates([(("agencies", i, "id"), a.id) for i, a in enumerate(case.agencies)], "agency")
+    yield from _duplicates(
+        [(("recommendations", i, "id"), r.id) for i, r in enumerate(case.recommendations)], "recommendation"
+    )
+    if case.rapid_review.decision:
+        yield from _duplicates(
+            [
+                (("rapid_review", "decision", "criteria", i, "id"), c.id)
+                for i, c in enumerate(case.rapid_review.decision.criteria)
+            ],
+            "criterion",
+        )
+
+
+def _agency_references(case: Case) -> Iterator[Issue]:
+    known = {a.id for a in case.agencies}
+    refs: list[tuple[Loc, str]] = []
+    if case.referral:
+        refs.append((("referral", "referrer", "agency"), case.referral.referrer.agency))
+    if case.rapid_review.meeting:
+        refs += [
+            (("rapid_review", "meeting", "attendees", i, "agency"), a.agency)
+            for i, a in enumerate(case.rapid_review.meeting.attendees)
+        ]
+    if case.review and case.review.terms_of_reference:
+        refs += [
+            (("review", "terms_of_reference", "contributions", i, "agency"), c.agency)
+            for i, c in enumerate(case.review.terms_of_reference.contributions)
+        ]
+    for loc, agency_id in refs:
+        if agency_id not in known:
+            yield loc, f"agency id '{agency_id}' is not one of the case's `agencies`"
+
+
+def _date_order(case: Case) -> Iterator[Issue]:
+    """Each pair (earlier, later) must be in order when both dates are present."""
+    rr = case.rapid_review
+    start: tuple[Loc, dt.date | None] = (("incident", "aware_date"), case.incident.aware_date)
+    if case.route == "notification" and case.notification:
+        start = (("notification", "sent_date"), case.notification.sent_date)
+    elif case.route == "referral" and case.referral:
+        start = (("referral", "received_date"), case.referral.received_date)
+    pairs: list[tuple[tuple[Loc, dt.date | None], tuple[Loc, dt.date | None]]] = [
+        ((("incident", "date"), case.incident.date), (("incident", "aware_date"), case.incident.aware_date)),
+        (
+            (("incident", "aware_date"), case.incident.aware_date),
+            (("notification", "sent_date"), case.notification.sent_date if case.notification else None),
+        ),
+        (start, (("rapid_review", "requests_sent_date"), rr.requests_sent_date)),
+        (start, (("rapid_review", "meeting", "date"), rr.meeting.date if rr.meeting else None)),
+        (
+            (("rapid_review", "meeting", "date"), rr.meeting.date if rr.meeting else None),
+            (("rapid_review", "decision", "date"), rr.decision.date if rr.decision else None),
+        ),
+        (
+            (("rapid_review", "meeting", "date"), rr.meeting.date if rr.meeting else None),
+            (("rapid_review", "submitted_date"), rr.submitted_date),
+        ),
+        (
+            (("rapid_review", "submitted_date"), rr.submitted_date),
+            (("rapid_review", "panel_response", "date"), rr.panel_response.date if rr.panel_response else None),
+        ),
+        (start, (("review", "decision_date"), case.review.decision_date if case.review else None)),
+        (
+            (("review", "decision_date"), case.review.decision_date if case.review else None),
+            (("publication", "published_date"), case.publication.published_date),
+        ),
+        (
+            (("publication", "pre_publication_sent_date"), case.publication.pre_publication_sent_date),
+            (("publication", "published_date"), case.publication.published_date),
+        ),
+    ]
+    if case.review and case.review.terms_of_reference:
+        period = case.review.terms_of_reference.scoping_period
+        loc = ("review", "terms_of_reference", "scoping_period")
+        pairs.append(((loc + ("start",), period.start), (loc + ("end",), period.end)))
+    for (early_loc, early), (late_loc, late) in pairs:
+        if early is not None and late is not None and late < early:
+            yield late_loc, f"is before {'.'.join(str(p) for p in early_loc)}; check the dates"
+    for i, child in enumerate(case.children):
+        if child.date_of_birth and child.date_of_birth > case.incident.date:
+            yield ("children", i, "date_of_birth"), "is after incident.date; check the date"

@@ -1,0 +1,104 @@
+"""Safe writes: atomic replace, nothing overwritten without force, a batch checked before anything is written."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from cspr_docs.errors import OutputError
+
+TEMP_PREFIX = ".cspr-tmp-"
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+
+
+def slug(text: str, *, max_length: int = 40) -> str:
+    """A file-name-safe form of an identifier: ASCII letters, digits, '.', '-', '_'; never empty or reserved."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    cleaned = _UNSAFE.sub("-", ascii_text).strip(".-_")[:max_length].strip(".-_")
+    if not cleaned:
+        cleaned = "x"
+    if cleaned.split(".")[0].lower() in _RESERVED:
+        cleaned = f"_{cleaned}"
+    return cleaned
+
+
+def ensure_folder(folder: Path) -> Path:
+    """Create the output folder if needed; refuse one that cannot be written."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{folder}: cannot create the output folder ({exc.strerror})") from None
+    if not os.access(folder, os.W_OK):
+        raise OutputError(f"{folder}: output folder is not writable")
+    return folder
+
+
+def check_targets(targets: Iterable[Path], *, force: bool) -> None:
+    """Refuse a batch before writing any of it: duplicates, or existing files without `force`."""
+    seen: set[str] = set()
+    existing: list[Path] = []
+    for target in targets:
+        key = str(target).casefold()
+        if key in seen:
+            raise OutputError(f"{target}: two outputs would have the same file name; make the ids distinct")
+        seen.add(key)
+        if target.is_symlink() or (target.exists() and not target.is_file()):
+            raise OutputError(f"{target}: exists and is not a regular file; refusing to replace it")
+        if target.exists() and not force:
+            existing.append(target)
+    if existing:
+        more = f" (and {len(existing) - 1} more)" if len(existing) > 1 else ""
+        raise OutputError(f"{existing[0]}: already exists{more}; use --force to replace")
+
+
+def write_atomic(target: Path, data: bytes, *, force: bool) -> Path:
+    """Write bytes to `target` through a temp file in the same folder, fsync, then replace; 0o640 permissions."""
+    if target.exists() and not force:
+        raise OutputError(f"{target}: already exists; use --force to replace")
+    fd, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=target.parent)
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, 0o640)
+        os.replace(temp, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise OutputError(f"{target}: cannot write ({exc.strerror or exc})") from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+    return target
+
+
+def write_batch(files: Mapping[Path, bytes], *, force: bool) -> list[Path]:
+    """Write several files after checking every target; on failure remove what this batch wrote."""
+    check_targets(files, force=force)
+    written: list[Path] = []
+    try:
+        for target, data in files.items():
+            written.append(write_atomic(target, data, force=force))
+    except BaseException:
+        if not force:  # new files only: removing them restores the state before the batch
+            for path in written:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+        raise
+    return written
+
+
+def remove_stale_temps(folder: Path) -> None:
+    """Remove temp files a killed run left behind."""
+    for stale in folder.glob(f"{TEMP_PREFIX}*"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
