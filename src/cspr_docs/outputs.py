@@ -68,8 +68,8 @@ def write_atomic(target: Path, data: bytes, *, force: bool) -> Path:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temp, 0o640)
-        os.replace(temp, target)
+        temp.chmod(0o640)
+        temp.replace(target)
     except OSError as exc:
         with contextlib.suppress(OSError):
             temp.unlink()

@@ -15,7 +15,7 @@ from cspr_docs.errors import CsprDocsError, ExitStatus
 class CsprGroup(click.Group):
     """A group whose invoke is the one place errors become messages and exit codes."""
 
-    def invoke(self, ctx: click.Context) -> Any:  # noqa: D102
+    def invoke(self, ctx: click.Context) -> Any:
         debug = bool(ctx.params.get("debug")) or os.environ.get("CSPR_DOCS_DEBUG") == "1"
         try:
             return super().invoke(ctx)
@@ -29,7 +29,7 @@ class CsprGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             ctx.exit(int(ExitStatus.INTERRUPTED))
-        except Exception as exc:  # the one catch-all: an internal bug
+        except Exception as exc:  # noqa: BLE001  (the one catch-all: an internal bug)
             if debug:
                 click.echo(traceback.format_exc(), err=True, nl=False)
             click.echo(
@@ -42,7 +42,7 @@ class CsprGroup(click.Group):
 @click.group(cls=CsprGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 @click.version_option(__version__, prog_name="cspr-docs")
-def cli(debug: bool) -> None:  # noqa: ARG001  (read by CsprGroup.invoke)
+def cli(debug: bool) -> None:  # debug is read by CsprGroup.invoke
     """Produce and check the documents of a Child Safeguarding Practice Review.
 
     \b
