@@ -72,8 +72,8 @@ def _agency_references(case: Case) -> Iterator[Issue]:
             for i, c in enumerate(case.review.terms_of_reference.contributions)
         ]
     for loc, agency_id in refs:
-        if agency_id not in known:
-            yield loc, f"agency id '{agency_id}' is not one of the case's `agencies`"
+        if agency_id not in known:  # the value is not quoted: a name typed here by mistake must not leak
+            yield loc, "is not the id of one of the case's `agencies`"
 
 
 def _date_order(case: Case) -> Iterator[Issue]:

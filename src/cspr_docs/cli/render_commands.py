@@ -1,0 +1,124 @@
+"""`cspr-docs render` and `cspr-docs templates list|check|export`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from cspr_docs.cli.app import cli
+
+STAGE_CHOICE = click.Choice(["referral", "rapid-review", "review", "publication"])
+
+
+def after_render(docx_paths: list[Path]) -> list[Path]:
+    """Seam for `--pdf` (the PDF helper): receives the written .docx paths, returns any further files it wrote."""
+    del docx_paths
+    return []
+
+
+@cli.command("render")
+@click.argument("kinds", nargs=-1, metavar="[KIND]...")
+@click.option("--all", "all_reached", is_flag=True, help="Every document the case has reached on its route.")
+@click.option("--stage", type=STAGE_CHOICE, help="Every reached document of one stage.")
+@click.option("--case", "case_path", required=True, type=click.Path(path_type=Path), help="case.yaml or its folder.")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), help="Output folder [default: CASE/out].")
+@click.option("--templates", type=click.Path(path_type=Path, file_okay=False),
+              help="A custom template pack; kinds missing there use the defaults.")
+@click.option("--draft", is_flag=True, help="Render missing values as [[MISSING: field]] instead of failing.")
+@click.option("--force", is_flag=True, help="Replace existing files.")
+@click.option("--date", "issue_date", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Issue date printed on the documents (YYYY-MM-DD) [default: today].")
+def render_command(
+    kinds: tuple[str, ...],
+    all_reached: bool,
+    stage: str | None,
+    case_path: Path,
+    out: Path | None,
+    templates: Path | None,
+    draft: bool,
+    force: bool,
+    issue_date: dt.datetime | None,
+) -> None:
+    """Render documents of a case as .docx: the KINDs named, or --all / --stage.
+
+    \b
+    Kinds: referral-form, information-request-letter, information-request-reply,
+    combined-summary, panel-covering-letter, reviewer-notification, terms-of-reference,
+    final-report, publication-notice. Per-agency kinds give one file per agency:
+    <reference>_<kind>[_<agency id>].docx
+    """
+    from cspr_docs.documents import CATALOGUE
+    from cspr_docs.load import load_case
+    from cspr_docs.render import render_documents, select_kinds
+
+    unknown = [k for k in kinds if k not in CATALOGUE]
+    if unknown:
+        raise click.BadParameter(f"unknown kind {unknown[0]!r}; choose from: {', '.join(CATALOGUE)}", param_hint="KIND")
+    if not kinds and not all_reached and stage is None:
+        raise click.UsageError("name at least one KIND, or use --all or --stage")
+    loaded = load_case(case_path)
+    chosen = select_kinds(loaded.case, kinds, all_reached=all_reached, stage=stage)  # type: ignore[arg-type]
+    written = render_documents(
+        loaded.case,
+        chosen,
+        out=out if out is not None else loaded.folder / "out",
+        issue_date=issue_date.date() if issue_date else dt.date.today(),
+        templates=templates,
+        draft=draft,
+        force=force,
+    )
+    for path in [*written, *after_render(written)]:
+        click.echo(f"wrote {path}")
+
+
+@cli.group("templates")
+def templates_group() -> None:
+    """List, check and export the template pack."""
+
+
+@templates_group.command("list")
+@click.option("--templates", type=click.Path(path_type=Path, file_okay=False), help="A custom template pack.")
+def templates_list_command(templates: Path | None) -> None:
+    """Each document kind: stage, recipients, and whether its template is the default or custom."""
+    from cspr_docs.render.pack import list_templates
+
+    rows = [("KIND", "STAGE", "PER", "SOURCE", "FILE")]
+    for kind, source in list_templates(templates):
+        origin = "missing" if source is None else ("custom" if source.custom else "default")
+        rows.append((kind.id, kind.stage, kind.per_recipient or "-", origin, str(source.path) if source else "-"))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4])
+
+
+@templates_group.command("check")
+@click.option("--templates", type=click.Path(path_type=Path, file_okay=False),
+              help="A custom template pack [default: the shipped pack].")
+def templates_check_command(templates: Path | None) -> None:
+    """Check every .docx of a pack: safety, syntax (with place), fields the case model does not provide."""
+    from cspr_docs.errors import TemplateError
+    from cspr_docs.render.check import check_pack
+    from cspr_docs.render.pack import pack_files
+
+    files = pack_files(templates)
+    if not files:
+        raise TemplateError(f"{templates}: no .docx templates in this folder")
+    problems = check_pack(files)
+    if problems:
+        listed = "\n".join(f"  {p}" for p in problems)
+        raise TemplateError(f"{len(problems)} problem(s) in the templates:\n{listed}")
+    click.echo(f"ok: {len(files)} template(s) checked")
+
+
+@templates_group.command("export")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--force", is_flag=True, help="Replace files already in FOLDER.")
+def templates_export_command(folder: Path, force: bool) -> None:
+    """Copy the default templates to FOLDER to edit; use them with --templates FOLDER."""
+    from cspr_docs.render.pack import export_pack
+
+    for path in export_pack(folder, force=force):
+        click.echo(f"wrote {path}")
+    click.echo(f"next: edit the templates in Word, then: cspr-docs templates check --templates {folder}")

@@ -1,0 +1,1 @@
+"""Reproducible source of the default template pack: python-docx code that writes templates/<kind>.docx."""

@@ -1,0 +1,117 @@
+"""Pieces every letter shares: letterhead, date and reference, addressee, contact paragraph and sign-off."""
+
+from __future__ import annotations
+
+from source.base import ACCENT, W
+from source.kit import B, para, set_table_property, table, tag
+
+SIGNATORY = "partnership.signatories[0]"
+PANEL = "National Child Safeguarding Practice Review Panel"
+PANEL_EMAIL = "Mailbox.NationalReviewPanel@education.gov.uk"
+OFSTED_EMAIL = "SCR.SIN@ofsted.gov.uk"
+DFE_EMAIL = "Mailbox.CPOD@education.gov.uk"
+
+
+def letterhead(doc) -> None:
+    """Partnership name (left) and address, phone and email (right), ruled off from the letter.
+
+    Logo hook: when the renderer puts an image object in `document.logo` (docxtpl InlineImage) it is printed
+    above the name; the default context has no logo, so the guarded paragraph disappears.
+    """
+    tbl = table(doc, [8.0, 9.0], style="Layout Table")
+    new = tbl.add_row()
+    left, right = new.cells
+    for cell, width in zip(new.cells, tbl._widths, strict=True):
+        cell.width = width
+    tag(left, "if document.logo is defined")
+    para(left, "{{ document.logo }}")
+    tag(left, "endif")
+    para(left, "{{ partnership.name }}", style="Letterhead Name")
+    para(right, "{{ partnership.address|lines }}", style="Letterhead")
+    tag(right, "if partnership.phone")
+    para(right, "Telephone: {{ partnership.phone }}", style="Letterhead")
+    tag(right, "endif")
+    tag(right, "if partnership.email")
+    para(right, "Email: {{ partnership.email }}", style="Letterhead")
+    tag(right, "endif")
+    tag(right, "if partnership.website")
+    para(right, "{{ partnership.website }}", style="Letterhead")
+    tag(right, "endif")
+    borders = (f'<w:tblBorders {W}><w:bottom w:val="single" w:sz="8" w:space="4" w:color="{ACCENT}"/>'
+               "</w:tblBorders>")
+    set_table_property(tbl, borders)
+    para(doc, "")
+
+
+def date_and_reference(doc, *, their_reference: str = "") -> None:
+    """Our reference (left) and the issue date; the date comes only from document.date."""
+    para(doc, "Our reference: {{ case.reference }}", style="Address Block")
+    if their_reference:
+        para(doc, their_reference, style="Address Block")
+    para(doc, "Date: {{ document.date|longdate }}", style="Address Block")
+    para(doc, "")
+
+
+def agency_addressee(doc) -> None:
+    """The agency's safeguarding lead, with the optional role, postal address and email."""
+    para(doc, "{{ recipient.contact.name }}", style="Address Block")
+    tag(doc, "if recipient.contact.role")
+    para(doc, "{{ recipient.contact.role }}", style="Address Block")
+    tag(doc, "endif")
+    para(doc, "{{ recipient.name }}", style="Address Block")
+    tag(doc, "if recipient.contact.address")
+    para(doc, "{{ recipient.contact.address|lines }}", style="Address Block")
+    tag(doc, "endif")
+    tag(doc, "if recipient.contact.email")
+    para(doc, "By secure email: {{ recipient.contact.email }}", style="Address Block")
+    tag(doc, "endif")
+    para(doc, "")
+
+
+def national_addressee(doc, lines: list[str]) -> None:
+    for line in lines:
+        para(doc, line, style="Address Block")
+    para(doc, "")
+
+
+def subject_line(doc, *parts: str) -> None:
+    para(doc, *parts, style="Subject Line")
+
+
+def contact_paragraph(doc, about: str) -> None:
+    """Who to contact: the business office when the profile names one, else the partnership's own details."""
+    para(doc, f"If you have any questions about {about}, please contact "
+         "{% if partnership.business_office %}{{ partnership.business_office.name }}"
+         "{% if partnership.business_office.role %}, {{ partnership.business_office.role }}{% endif %}"
+         "{% if partnership.business_office.email %}, by email at {{ partnership.business_office.email }}"
+         "{% elif partnership.email %}, by email at {{ partnership.email }}{% endif %}"
+         "{% if partnership.business_office.phone %}, or by telephone on {{ partnership.business_office.phone }}"
+         "{% elif partnership.phone %}, or by telephone on {{ partnership.phone }}{% endif %}"
+         "{% else %}the partnership business office{% if partnership.email %} by email at "
+         "{{ partnership.email }}{% endif %}{% if partnership.phone %}, or by telephone on {{ partnership.phone }}"
+         "{% endif %}{% endif %}.")
+
+
+def sign_off(doc, *, closing: str = "Yours sincerely", everyone: bool = False) -> None:
+    """Closing, space to sign, then the first signatory (or every signatory) with role and organisation."""
+    para(doc, closing, keep_next=True)
+    if everyone:
+        tag(doc, "for signatory in partnership.signatories")
+        _signature(doc, "signatory")
+        tag(doc, "endfor")
+    else:
+        _signature(doc, SIGNATORY)
+    para(doc, B("On behalf of {{ partnership.name }}"))
+
+
+def _signature(doc, who: str) -> None:
+    para(doc, "", keep_next=True)
+    para(doc, "", keep_next=True)
+    para(doc, B(f"{{{{ {who}.name }}}}"), style="Address Block", keep_next=True)
+    tag(doc, f"if {who}.role")
+    para(doc, f"{{{{ {who}.role }}}}", style="Address Block", keep_next=True)
+    tag(doc, "endif")
+    tag(doc, f"if {who}.organisation")
+    para(doc, f"{{{{ {who}.organisation }}}}", style="Address Block", keep_next=True)
+    tag(doc, "endif")
+    para(doc, "")
