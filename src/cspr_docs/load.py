@@ -200,6 +200,8 @@ def read_yaml(path: Path, *, max_bytes: int = MAX_YAML_BYTES) -> YamlDocument:
         position = getattr(exc, "position", None)
         line = text.count("\n", 0, position) + 1 if position is not None else None
         code = getattr(exc, "character", None)
+        if isinstance(code, int):  # PyYAML's reader reports the code point, not the character
+            code = chr(code)
         detail = f"character U+{ord(code):04X} is not allowed" if isinstance(code, str) else "unreadable text"
         raise DataError([Problem(str(path), line, None, "", f"invalid YAML: {detail}")]) from None
     if root is None:
