@@ -1,0 +1,3 @@
+"""PDF output: LibreOffice conversion (convert.py), packs, AES-256 encryption and fillable forms (pypdf)."""
+
+from __future__ import annotations
