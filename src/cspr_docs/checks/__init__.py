@@ -1,0 +1,1 @@
+"""`cspr-docs check`: statutory-content and anonymisation checks on report drafts (engine in `engine.py`)."""

@@ -1,0 +1,56 @@
+"""Run the rules over drafts: load the case and rule packs, read each draft, collect findings in reading order."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from cspr_docs.checks.context import Context
+from cspr_docs.checks.findings import FileResult, Summary
+from cspr_docs.checks.readers import read_draft
+from cspr_docs.checks.registry import HEADING_IDS, RULES
+from cspr_docs.checks.rulepack import PARTNERSHIP_RULES_FILE, RulePack, load_rule_pack
+
+
+def load_packs(rules: Path | None, partnership_path: Path | None) -> RulePack:
+    """The partnership default (`check-rules.yaml` beside partnership.yaml) with `--rules` on top."""
+    pack = RulePack()
+    ids = set(RULES)
+    if partnership_path is not None and (partnership_path.parent / PARTNERSHIP_RULES_FILE).is_file():
+        pack = pack.merged(load_rule_pack(partnership_path.parent / PARTNERSHIP_RULES_FILE, rule_ids=ids,
+                                          heading_ids=set(HEADING_IDS)))
+    if rules is not None:
+        pack = pack.merged(load_rule_pack(rules, rule_ids=ids, heading_ids=set(HEADING_IDS)))
+    return pack
+
+
+def check_drafts(drafts: Sequence[Path], *, kind: str = "final-report", case_path: Path | None = None,
+                 rules: Path | None = None, strict: bool = False) -> Summary:
+    """Check every draft; a draft that cannot be read raises DraftError (exit 3) before any result is returned.
+
+    Raises:
+        DraftError: a draft is unreadable, corrupt or refused for safety.
+        DataError, InputError: the case or a rule pack is invalid.
+    """
+    case = None
+    partnership_path = None
+    if case_path is not None:
+        from cspr_docs.load import load_case
+
+        loaded = load_case(case_path)
+        case = loaded.case
+        partnership_path = loaded.partnership_path or loaded.path
+    pack = load_packs(rules, partnership_path)
+    defaults = {rule.id: rule.severity for rule in RULES.values()}
+    results: list[FileResult] = []
+    for path in drafts:
+        draft = read_draft(path)
+        ctx = Context(draft=draft, kind=kind, case=case, pack=pack, defaults=defaults)
+        result = FileResult(path=ctx.file, kind=kind)
+        for rule in RULES.values():
+            if kind not in rule.kinds or rule.id in pack.disabled or (rule.needs_case and case is None):
+                continue
+            result.rules_run.append(rule.id)
+            result.findings.extend(rule.check(ctx))
+        results.append(result)
+    return Summary(files=results, strict=strict)

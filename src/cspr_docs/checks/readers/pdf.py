@@ -1,0 +1,176 @@
+"""Read a PDF's text, metadata (Info and XMP), annotations and form fields with pypdf, in a child process bounded
+in time and memory (pypdf keeps fixing denial-of-service bugs; a hostile PDF must not hang CI)."""
+
+from __future__ import annotations
+
+import multiprocessing
+import re
+from pathlib import Path
+from typing import Any
+
+from cspr_docs.checks.draft import Block, Draft
+from cspr_docs.checks.text import looks_like_heading
+from cspr_docs.errors import DraftError
+
+MAX_BYTES = 100 * 1024 * 1024
+TIME_LIMIT = 60.0
+MEMORY_LIMIT = 1024 * 1024 * 1024
+_SENTENCE_END = (".", "?", "!", ":", ";")
+
+
+def read_pdf(path: Path, *, time_limit: float = TIME_LIMIT, memory_limit: int = MEMORY_LIMIT) -> Draft:
+    """Read a PDF draft; encrypted, truncated, oversized or too-slow files raise DraftError (exit 3)."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(1024)
+            handle.seek(max(0, size - 2048))
+            tail = handle.read()
+    except OSError as exc:
+        raise DraftError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if size > MAX_BYTES:
+        raise DraftError(f"{path}: file is {size // (1024 * 1024)} MiB, over the {MAX_BYTES // (1024 * 1024)} MiB limit")
+    if b"%PDF-" not in head:
+        raise DraftError(f"{path}: not a PDF (no %PDF header)")
+    if b"%%EOF" not in tail:
+        raise DraftError(f"{path}: the PDF is truncated or incomplete (no %%EOF trailer); export it again")
+    blocks, error = _run_limited(path, time_limit, memory_limit)
+    if error:
+        raise DraftError(f"{path}: {error}")
+    draft = Draft(path=path, format="pdf", blocks=[Block(**b) for b in blocks])
+    draft.blocks.append(Block(text=path.stem, kind="file-name", part="file name"))
+    draft.styled_headings = any(b.level is not None and not b.fallback_heading for b in draft.blocks)
+    return draft.finish()
+
+
+def _run_limited(path: Path, time_limit: float, memory_limit: int) -> tuple[list[dict[str, Any]], str]:
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(path, memory_limit, send), daemon=True)
+    process.start()
+    send.close()
+    try:
+        if not receive.poll(time_limit):
+            return [], f"reading the PDF took longer than {time_limit:g} s; refused"
+        try:
+            return receive.recv()
+        except EOFError:
+            return [], "the PDF reader stopped (out of memory or a crash); refused"
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join(5)
+        receive.close()
+
+
+def _child(path: Path, memory_limit: int, send: Any) -> None:  # pragma: no cover - runs in the child process
+    import resource
+
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+    except (ValueError, OSError):
+        pass
+    try:
+        result: tuple[list[dict[str, Any]], str] = (_extract(path), "")
+    except MemoryError:
+        result = ([], f"reading the PDF needs more than {memory_limit // (1024 * 1024)} MiB; refused")
+    except _Refused as exc:
+        result = ([], str(exc))
+    except Exception as exc:  # noqa: BLE001 - pypdf raises many types for corrupt files
+        result = ([], f"the PDF is corrupt or unreadable ({type(exc).__name__})")
+    send.send(result)
+    send.close()
+
+
+class _Refused(Exception):
+    pass
+
+
+def _extract(path: Path) -> list[dict[str, Any]]:
+    from pypdf import PdfReader
+
+    reader = PdfReader(path, strict=False)
+    if reader.is_encrypted:
+        raise _Refused("the PDF is encrypted; check the unencrypted file (or the .docx)")
+    blocks: list[dict[str, Any]] = []
+    headings = _outline_titles(reader)
+    for number, page in enumerate(reader.pages, start=1):
+        _page_blocks(page.extract_text() or "", number, headings, blocks)
+        for annot_ref in page.get("/Annots") or []:
+            annot = annot_ref.get_object()
+            for key in ("/Contents", "/T", "/Subj"):
+                value = annot.get(key)
+                if value:
+                    blocks.append(_block(str(value), "annotation", f"PDF page {number} annotation {key}", page=number))
+    for key, value in (reader.metadata or {}).items():
+        if value:
+            blocks.append(_block(str(value), "metadata", f"PDF metadata {key}"))
+    xmp = reader.trailer["/Root"].get("/Metadata")
+    if xmp is not None:
+        data = xmp.get_object().get_data()[: 4 * 1024 * 1024].decode("utf-8", "replace")
+        text = re.sub(r"<[^>]*>", " ", data)
+        lines = (t.strip() for t in text.splitlines())
+        blocks.extend(_block(line, "metadata", "PDF XMP metadata") for line in lines if line)
+    for name, field in (reader.get_fields() or {}).items():
+        value = field.get("/V")
+        blocks.append(_block(str(name), "form-field", "PDF form field (name)"))
+        if value:
+            blocks.append(_block(str(value), "form-field", "PDF form field (value)"))
+    return blocks
+
+
+def _outline_titles(reader: Any) -> set[str]:
+    titles: set[str] = set()
+
+    def walk(items: Any, depth: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                if depth < 10:
+                    walk(item, depth + 1)
+            elif getattr(item, "title", None):
+                titles.add(" ".join(str(item.title).split()).casefold())
+
+    try:
+        walk(reader.outline, 0)
+    except Exception:  # noqa: BLE001 - a broken outline only loses heading hints
+        return set()
+    return titles
+
+
+def _block(text: str, kind: str, part: str, **extra: Any) -> dict[str, Any]:
+    return {"text": text, "kind": kind, "part": part, **extra}
+
+
+def _page_blocks(text: str, page: int, headings: set[str], out: list[dict[str, Any]]) -> None:
+    """Lines into paragraphs: a heading line stands alone; other lines join until one ends a sentence."""
+    index = 0
+    pending: list[str] = []
+
+    def flush() -> None:
+        nonlocal index
+        if pending:
+            index += 1
+            out.append(_block(" ".join(pending), "body", f"PDF page {page}", page=page, index=index))
+            pending.clear()
+
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            flush()
+            continue
+        key = " ".join(line.split()).casefold()
+        level = 1 if key in headings else None
+        fallback = False
+        if level is None:
+            level = looks_like_heading(line)
+            fallback = level is not None
+        if level is not None:
+            flush()
+            index += 1
+            out.append(_block(line, "body", f"PDF page {page}", page=page, index=index, level=level,
+                              fallback_heading=fallback))
+            continue
+        pending.append(line)
+        if line.endswith(_SENTENCE_END):
+            flush()
+    flush()

@@ -1,0 +1,87 @@
+"""Render a check Summary as text (people), JSON (version 1), JUnit XML or GitHub workflow annotations."""
+
+from __future__ import annotations
+
+import json
+from xml.sax.saxutils import escape, quoteattr
+
+from cspr_docs.checks.findings import Summary
+
+
+def render(summary: Summary, fmt: str) -> str:
+    """The report in `fmt` (text, json, junit, github)."""
+    return {"text": text, "json": as_json, "junit": junit, "github": github}[fmt](summary)
+
+
+def _tail(summary: Summary) -> str:
+    return f"{len(summary.files)} file(s) checked: {summary.errors} error(s), {summary.warnings} warning(s)"
+
+
+def text(summary: Summary) -> str:
+    lines: list[str] = []
+    for result in summary.files:
+        for f in result.findings:
+            where = f.location.describe()
+            lines.append(f"{result.path}: {where}: {f.severity} [{f.rule}] {f.message}" if where
+                         else f"{result.path}: {f.severity} [{f.rule}] {f.message}")
+        if not result.findings:
+            lines.append(f"{result.path}: ok ({result.kind}, {len(result.rules_run)} rules)")
+    lines.append(_tail(summary))
+    return "\n".join(lines) + "\n"
+
+
+def as_json(summary: Summary) -> str:
+    data = {
+        "version": 1,
+        "files": [{"path": r.path, "kind": r.kind, "findings": [f.as_dict() for f in r.findings]}
+                  for r in summary.files],
+        "summary": {"files": len(summary.files), "errors": summary.errors, "warnings": summary.warnings},
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def junit(summary: Summary) -> str:
+    cases: list[str] = []
+    failures = 0
+    tests = 0
+    for result in summary.files:
+        for rule in result.rules_run:
+            tests += 1
+            found = [f for f in result.findings if f.rule == rule]
+            failing = [f for f in found if f.severity == "error" or summary.strict]
+            body = "\n".join(f"{f.severity}: {f.message} ({f.location.describe()})" for f in found)
+            inner = ""
+            if failing:
+                failures += 1
+                inner = (f"<failure message={quoteattr(failing[0].message)} type={quoteattr(rule)}>"
+                         f"{escape(body)}</failure>")
+            elif found:
+                inner = f"<system-out>{escape(body)}</system-out>"
+            cases.append(f'    <testcase classname={quoteattr(result.path)} name={quoteattr(rule)}>{inner}</testcase>')
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<testsuites name="cspr-docs check" tests="{tests}" failures="{failures}">\n'
+            f'  <testsuite name="cspr-docs check" tests="{tests}" failures="{failures}" errors="0">\n'
+            + "\n".join(cases) + ("\n" if cases else "") + "  </testsuite>\n</testsuites>\n")
+
+
+def _gh_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_prop(value: str) -> str:
+    return _gh_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def github(summary: Summary) -> str:
+    lines: list[str] = []
+    for result in summary.files:
+        for f in result.findings:
+            level = "error" if f.severity == "error" or summary.strict else "warning"
+            props = f"file={_gh_prop(result.path)}"
+            if f.location.line is not None:
+                props += f",line={f.location.line}"
+            props += f",title={_gh_prop(f.rule)}"
+            where = f.location.describe()
+            lines.append(f"::{level} {props}::{_gh_data(f.message + (f' ({where})' if where else ''))}")
+    lines.append(_tail(summary))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,48 @@
+"""`cspr-docs check DRAFT…`: statutory and anonymisation checks on report drafts, for people and for CI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from cspr_docs.cli.app import cli
+
+KINDS = ("final-report", "combined-summary", "terms-of-reference")
+
+
+@cli.command("check")
+@click.argument("drafts", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--case", "case_path", type=click.Path(path_type=Path), help="Case file or folder: names to look for, "
+              "reviewer, dates, quorum.")
+@click.option("--kind", type=click.Choice(KINDS), default="final-report", show_default=True,
+              help="What the drafts are.")
+@click.option("--rules", type=click.Path(path_type=Path, dir_okay=False), help="Rule pack (YAML).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit", "github"]), default="text",
+              show_default=True, help="Report format.")
+@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@click.option("--list-rules", is_flag=True, help="List the rule ids and exit.")
+@click.pass_context
+def check_command(ctx: click.Context, drafts: tuple[Path, ...], case_path: Path | None, kind: str,
+                  rules: Path | None, fmt: str, strict: bool, list_rules: bool) -> None:
+    """Check report drafts (.docx, .pdf, .md, .txt) for statutory content and identifying details.
+
+    \b
+    Exit codes: 0 no errors (warnings fail only with --strict); 1 findings;
+    3 a draft, the case or the rule pack cannot be read or is refused for safety.
+    """
+    if list_rules:
+        from cspr_docs.checks.registry import RULES
+
+        for rule in RULES.values():
+            needs = " (needs --case)" if rule.needs_case else ""
+            click.echo(f"{rule.id:22} {rule.severity:8} {','.join(rule.kinds):52} {rule.summary}{needs}")
+        return
+    if not drafts:
+        raise click.UsageError("give at least one DRAFT to check")
+    from cspr_docs.checks.engine import check_drafts
+    from cspr_docs.checks.reporters import render
+
+    summary = check_drafts(drafts, kind=kind, case_path=case_path, rules=rules, strict=strict)
+    click.echo(render(summary, fmt), nl=False)
+    ctx.exit(int(summary.exit_code))

@@ -1,0 +1,168 @@
+"""Each rule fires on a draft made to trip it and stays silent on the good draft; leaks in every part."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from test_check_fixtures import DRAFTS, load_build
+
+BUILD = load_build()
+CASE = DRAFTS / "case"
+CHILD, MOTHER = BUILD.CHILD, BUILD.MOTHER
+
+
+def run(invoke, path: Path, *args: str) -> tuple[int, list[dict], str]:
+    result = invoke("check", path, "--format", "json", *args)
+    data = json.loads(result.stdout) if result.stdout.startswith("{") else {"files": [{"findings": []}]}
+    return result.exit_code, data["files"][0]["findings"], result.stdout + result.stderr
+
+
+def docx(tmp_path: Path, name: str = "draft.docx", content=None, **kwargs) -> Path:
+    path = tmp_path / name
+    path.write_bytes(BUILD._docx(BUILD.FINAL if content is None else content, **kwargs))
+    return path
+
+
+def md(tmp_path: Path, text: str, name: str = "draft.md") -> Path:
+    path = tmp_path / name
+    path.write_bytes(BUILD._md(BUILD.FINAL) + text.encode())
+    return path
+
+
+def rules_of(findings: list[dict]) -> set[str]:
+    return {f["rule"] for f in findings}
+
+
+@pytest.mark.parametrize(("kwargs", "part"), [
+    ({"header": "Child J (Jayden)"}, "word/header1.xml"),
+    ({"footer": "Okafor family"}, "word/footer1.xml"),
+    ({"parts": {"footnotes": "Grace Okafor said so."}}, "word/footnotes.xml"),
+    ({"parts": {"endnotes": "Okafor-Smith file"}}, "word/endnotes.xml"),
+    ({"comment": "ask Liam Brennan"}, "comments"),
+    ({"extra_xml": [BUILD.deleted("Child J ", "Jayden", " was seen.")]}, "word/document.xml"),
+    ({"extra_xml": [BUILD.textbox("Liam Brennan")]}, "word/document.xml"),
+    ({"picture_alt": "Photo of Jayden"}, "word/document.xml"),
+    ({"core_author": "Grace Okafor"}, "docProps/core.xml (creator)"),
+    ({"custom": {"Child": "Jayden Okafor-Smith"}}, "docProps/custom.xml (property 1)"),
+    ({"split_name": True}, "word/document.xml"),
+])
+def test_real_name_found_in_every_docx_part_and_never_printed(invoke, tmp_path, kwargs, part) -> None:
+    code, findings, output = run(invoke, docx(tmp_path, **kwargs), "--case", CASE)
+    names = [f for f in findings if f["rule"] == "real-name"]
+    assert code == 1
+    assert part in {f["location"]["part"] for f in names}
+    for secret in ("Jayden", "Okafor", "Brennan", "Grace Okafor", "2019-03-07"):
+        assert secret not in output
+
+
+def test_name_in_file_name_is_found(invoke, tmp_path) -> None:
+    findings = run(invoke, docx(tmp_path, name="Okafor report.docx"), "--case", CASE)[1]
+    assert any(f["location"]["part"] == "file name" for f in findings if f["rule"] == "real-name")
+
+
+@pytest.mark.parametrize("text", ["JAYDEN went home.", "Jayden's coat.", "Jaydén was there.", "Oka\u00adfor.", "Jay\u200bden.",
+                                  "the Okafor-Smith household", "the Smith family", "Ｊａｙｄｅｎ left."])
+def test_name_variants_are_found(invoke, tmp_path, text) -> None:
+    assert "real-name" in rules_of(run(invoke, md(tmp_path, text), "--case", CASE)[1])
+
+
+def test_initials_warn_and_fail_only_with_strict(invoke, tmp_path) -> None:
+    path = md(tmp_path, "J. O. attended nursery.")
+    code, findings, _ = run(invoke, path, "--case", CASE)
+    assert rules_of(findings) == {"initials"} and code == 0
+    assert run(invoke, path, "--case", CASE, "--strict")[0] == 1
+
+
+def test_common_word_name_flagged_only_capitalised_and_allow_list_needs_a_reason(invoke, tmp_path) -> None:
+    assert "real-name" not in rules_of(run(invoke, md(tmp_path, "By grace of timing."), "--case", CASE)[1])
+    path = md(tmp_path, "Grace attended.")
+    assert "real-name" in rules_of(run(invoke, path, "--case", CASE)[1])
+    pack = tmp_path / "rules.yaml"
+    pack.write_text("allow:\n  - term: Grace\n    reason: the ordinary word in the foreword\n")
+    assert run(invoke, path, "--case", CASE, "--rules", pack)[0] == 0
+    pack.write_text("allow:\n  - term: Grace\n")
+    code, _, output = run(invoke, path, "--case", CASE, "--rules", pack)
+    assert code == 3 and "allow[0].reason" in output and "Grace" not in output.replace("term: Grace", "")
+
+
+@pytest.mark.parametrize("text", ["born 07/03/2019", "born 7.3.19", "born 2019-03-07", "born 7th March 2019",
+                                  "born March 7, 2019", "born 7 Mar 2019"])
+def test_date_of_birth_in_common_formats(invoke, tmp_path, text) -> None:
+    assert "date-of-birth" in rules_of(run(invoke, md(tmp_path, text), "--case", CASE)[1])
+
+
+def test_other_dates_are_not_dates_of_birth(invoke, tmp_path) -> None:
+    assert "date-of-birth" not in rules_of(run(invoke, md(tmp_path, "on 08/03/2019 and 7 March 2020"),
+                                               "--case", CASE)[1])
+
+
+@pytest.mark.parametrize(("text", "severity"), [
+    ("943 476 5919", "error"), ("943-476-5919", "error"), ("9434765919", "error"), ("943 476 5918", "warning"),
+    ("0000000000", "warning"), ("AB 12 34 56 C", "error"), ("sw1a1aa", "error"), ("+44 7700 900123", "error"),
+    ("(020) 7946 0000", "error"),
+])
+def test_uk_identifiers_detected(invoke, tmp_path, text, severity) -> None:
+    findings = [f for f in run(invoke, md(tmp_path, f"Ref {text} here."))[1] if f["rule"] == "uk-identifier"]
+    assert [f["severity"] for f in findings] == [severity]
+
+
+@pytest.mark.parametrize("text", ["qq 12 34 56 a", "in 2019 and 2020", "paragraph 4.6.1", "EX1 1AA"])
+def test_not_identifiers(invoke, tmp_path, text) -> None:
+    # EX1 1AA is the partnership's own address in the case data: public, so not a finding.
+    assert "uk-identifier" not in rules_of(run(invoke, md(tmp_path, f"See {text}."), "--case", CASE)[1])
+
+
+def test_school_is_a_quasi_identifier_warning(invoke, tmp_path) -> None:
+    findings = run(invoke, md(tmp_path, "He attended Brookfield Primary School."), "--case", CASE)[1]
+    assert [(f["rule"], f["severity"]) for f in findings] == [("quasi-identifier", "warning")]
+
+
+def test_reviewer_name_differs_from_case(invoke, tmp_path) -> None:
+    content = [(k, t.replace("Helen Marsh", "Anne Other") if isinstance(t, str) else t) for k, t in BUILD.FINAL]
+    findings = run(invoke, docx(tmp_path, content=content), "--case", CASE)[1]
+    assert [f["message"] for f in findings if f["rule"] == "reviewer-name"] == [
+        "the reviewer named in the draft differs from review.reviewer.name"]
+    assert "reviewer-name" not in rules_of(run(invoke, docx(tmp_path, content=content))[1])  # no case: a name is enough
+
+
+def test_heading_in_body_style_warns_and_still_counts(invoke, tmp_path) -> None:
+    content = [(k if t != "6. Good practice" else "bold", t) for k, t in BUILD.FINAL]
+    code, findings, _ = run(invoke, docx(tmp_path, content=content))
+    assert rules_of(findings) == {"heading-style"} and code == 0
+
+
+def test_empty_required_section_is_reported(invoke, tmp_path) -> None:
+    content = [(k, t) for k, t in BUILD.FINAL if k != "table"]
+    findings = run(invoke, docx(tmp_path, content=content), "--case", CASE)[1]
+    assert [f["message"] for f in findings] == ["the section for a summary of recommended improvements is empty"]
+
+
+def test_rule_pack_required_sections_synonyms_severity_and_disable(invoke, tmp_path) -> None:
+    path = docx(tmp_path)
+    pack = tmp_path / "rules.yaml"
+    pack.write_text("required_sections:\n  - {id: glossary, headings: [Glossary]}\n")
+    assert rules_of(run(invoke, path, "--rules", pack)[1]) == {"required-section"}
+    pack.write_text("required_sections:\n  - {id: glossary, headings: [Glossary]}\nseverity: {required-section: warning}\n")
+    assert run(invoke, path, "--rules", pack)[0] == 0
+    pack.write_text("disable: [genogram]\n")
+    assert run(invoke, docx(tmp_path, picture_alt="Genogram"), "--rules", pack)[0] == 0
+    content = [(k, "8. What the partnership will do" if "Summary of recommended" in str(t) else t)
+               for k, t in BUILD.FINAL]
+    draft = docx(tmp_path, content=content)
+    assert "improvements-summary" in rules_of(run(invoke, draft)[1])
+    pack.write_text("headings:\n  improvements-summary: [What the partnership will do]\n")
+    assert "improvements-summary" not in rules_of(run(invoke, draft, "--rules", pack)[1])
+    pack.write_text("disable: [no-such-rule]\n")
+    assert run(invoke, path, "--rules", pack)[0] == 3
+
+
+def test_partnership_default_rule_pack(invoke, tmp_path) -> None:
+    import shutil
+
+    case = tmp_path / "case"
+    shutil.copytree(CASE, case)
+    (case / "check-rules.yaml").write_text("disable: [real-name]\n")
+    assert "real-name" not in rules_of(run(invoke, md(tmp_path, "Jayden"), "--case", case)[1])
