@@ -14,8 +14,8 @@ $(BIN)/cspr-docs: pyproject.toml
 
 demo: $(BIN)/cspr-docs
 	$(BIN)/cspr-docs case check $(CASE)
-	$(BIN)/cspr-docs timeline $(CASE) --today 2026-11-22 || true
-	$(BIN)/cspr-docs render --all --case $(CASE) --out out/ --force || true
+	$(BIN)/cspr-docs timeline $(CASE) --today 2026-01-12
+	$(BIN)/cspr-docs render --all --case $(CASE) --out out/ --force
 
 test: $(BIN)/cspr-docs
 	$(BIN)/python -m pytest -n auto -q
