@@ -10,7 +10,17 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
-from source import forms, letters, reports
+from source import (
+    briefing,
+    chronology,
+    family,
+    forms,
+    letters,
+    notices,
+    reports,
+    review_forms,
+    review_letters,
+)
 from source.kit import save
 
 BUILDERS = {
@@ -23,6 +33,20 @@ BUILDERS = {
     "terms-of-reference": reports.terms_of_reference,
     "final-report": reports.final_report,
     "publication-notice": letters.publication_notice,
+    "outcome-letter": review_letters.outcome_letter,
+    "chronology-request-letter": review_letters.chronology_request_letter,
+    "chronology-template": review_forms.chronology_template,
+    "multi-agency-chronology": chronology.multi_agency_chronology,
+    "information-report-request-letter": review_letters.information_report_request_letter,
+    "information-report-template": review_forms.information_report_template,
+    "factual-summary": review_forms.factual_summary,
+    "workshop-invitation": review_letters.workshop_invitation,
+    "family-letter": family.family_letter,
+    "family-letter-draft": family.family_letter_draft,
+    "progress-request": notices.progress_request,
+    "family-letter-publication": family.family_letter_publication,
+    "delay-notice": notices.delay_notice,
+    "learning-briefing": briefing.learning_briefing,
 }
 
 

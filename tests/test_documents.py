@@ -20,9 +20,10 @@ def test_catalogue_core_kinds():
     assert list(CATALOGUE)[: len(CORE)] == CORE
     for kind in CATALOGUE.values():
         assert kind.template == f"{kind.id}.docx"
-    assert {k.id for k in CATALOGUE.values() if k.per_recipient == "agency"} == {
-        "information-request-letter", "information-request-reply"}
-    assert [k.id for k in CATALOGUE.values() if k.publishable] == ["final-report"]
+    assert {k.id for k in CATALOGUE.values() if k.per_recipient == "agency"} >= {
+        "information-request-letter", "information-request-reply", "outcome-letter", "chronology-template"}
+    assert {k.id for k in CATALOGUE.values() if k.per_recipient == "practitioner"} == {"workshop-invitation"}
+    assert [k.id for k in CATALOGUE.values() if k.publishable] == ["final-report", "learning-briefing"]
 
 
 def _scaffold(invoke, tmp_path, route: str) -> Case:
@@ -40,8 +41,9 @@ def test_reached_grows_with_the_case(invoke, tmp_path):
     grown = Case.model_validate(data)
     assert [k.id for k in reached_kinds(grown)] == [
         "information-request-letter", "information-request-reply", "combined-summary", "panel-covering-letter",
-        "reviewer-notification", "final-report", "publication-notice"]  # no terms of reference recorded yet
-    assert [k.id for k in reached_kinds(grown, stage="review")] == ["reviewer-notification"]
+        "reviewer-notification", "final-report", "publication-notice", "outcome-letter",
+        "progress-request"]  # no terms of reference recorded yet
+    assert [k.id for k in reached_kinds(grown, stage="review")] == ["reviewer-notification", "progress-request"]
     referral = _scaffold(invoke, tmp_path, "referral")
     assert reached_kinds(referral)[0].id == "referral-form"
 

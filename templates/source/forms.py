@@ -76,11 +76,12 @@ REPLY_TAGS = ["cspr:meta", "cspr:known", *REPLY_FIELDS]
 KEY_EVENT_COLUMNS = ["Date", "Event or contact", "Who (role)", "Action or outcome", "Significance"]
 
 
-def _answer_table(doc, tags: list[str], bookmark_ids: dict[str, int], *, stacked: bool) -> None:
+def _answer_table(doc, tags: list[str], bookmark_ids: dict[str, int], *, stacked: bool,
+                  fields: dict[str, tuple[str, str, str, str]] = REPLY_FIELDS) -> None:
     """Label cell (with the fallback bookmark) then the answer cell: side by side, or answer below the label."""
     tbl = table(doc, [17.0] if stacked else [6.5, 10.5])
     for tag_name in tags:
-        _section, label, hint, kind = REPLY_FIELDS[tag_name]
+        _section, label, hint, kind = fields[tag_name]
         name = "cspr_" + tag_name.split(":", 1)[1].replace("-", "_")
         if stacked:
             label_cell = row(tbl, B(label), cant_split=True)[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from source.chronology import agency_sections
 from source.kit import (
     B,
     G,
@@ -83,13 +84,8 @@ def combined_summary():
     para(doc, B("Safety of other children. "), "{% if case.incident.other_children_safe %}"
          "{{ case.incident.other_children_safe }}{% else %}", G("To be confirmed at the meeting."), "{% endif %}")
     heading(doc, "Agency involvement")
-    guidance(doc, "Collated from the agencies' replies to the information request.")
-    involvement = table(doc, [5.0, 12.0], header=["Agency", "Involvement and key practice episodes"])
-    row_tag(involvement, "for agency in agencies")
-    row(involvement, B("{{ agency.name }}"), (("{% if agency.summary is defined and agency.summary %}"
-                                              "{{ agency.summary }}{% else %}"), G("Reply awaited"), "{% endif %}"))
-    row_tag(involvement, "endfor")
-    para(doc, "")
+    guidance(doc, "Collated from the agencies' replies to the information request (cspr-docs collect).")
+    agency_sections(doc)
     heading(doc, "Analysis")
     for title, key in [("Lived experience and voice of the child", "lived_experience"),
                        ("Race, culture, protected characteristics and context", "equality_and_context"),

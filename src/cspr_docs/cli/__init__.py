@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 from cspr_docs.cli import case_commands  # noqa: F401  (registers init, case, schema)
 from cspr_docs.cli import check_commands as _check  # noqa: F401  (registers check)
+from cspr_docs.cli import collect_commands as _collect  # noqa: F401  (registers collect)
+from cspr_docs.cli import merge_commands as _merge  # noqa: F401  (registers merge)
 from cspr_docs.cli import pdf_commands as _pdf  # noqa: F401  (registers bundle, form)
 from cspr_docs.cli import render_commands as _render  # noqa: F401  (registers render, templates)
 from cspr_docs.cli import timeline_commands as _timeline  # noqa: F401  (registers timeline)

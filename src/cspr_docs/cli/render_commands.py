@@ -8,14 +8,22 @@ from pathlib import Path
 import click
 
 from cspr_docs.cli.app import cli
+from cspr_docs.cli.merge_commands import get_password, password_options, progress_bar
 
 STAGE_CHOICE = click.Choice(["referral", "rapid-review", "review", "publication"])
 
 
-def after_render(docx_paths: list[Path]) -> list[Path]:
-    """Seam for `--pdf` (the PDF helper): receives the written .docx paths, returns any further files it wrote."""
-    del docx_paths
-    return []
+def after_render(
+    docx_paths: list[Path], *, pdf: bool = False, password: str | None = None, force: bool = False,
+    quiet: bool = False,
+) -> list[Path]:
+    """Seam for `--pdf`/`--encrypt`: PDFs next to the written .docx paths; returns the files it wrote."""
+    if not pdf:
+        return []
+    from cspr_docs.merge import convert_outputs
+
+    with progress_bar(quiet) as progress:
+        return convert_outputs(docx_paths, password=password, force=force, progress=progress)
 
 
 @cli.command("render")
@@ -30,6 +38,9 @@ def after_render(docx_paths: list[Path]) -> list[Path]:
 @click.option("--force", is_flag=True, help="Replace existing files.")
 @click.option("--date", "issue_date", type=click.DateTime(formats=["%Y-%m-%d"]),
               help="Issue date printed on the documents (YYYY-MM-DD) [default: today].")
+@click.option("--pdf", is_flag=True, help="Also convert each document to PDF (LibreOffice).")
+@password_options
+@click.option("--quiet", is_flag=True, help="No progress bar and no list of files; errors only.")
 def render_command(
     kinds: tuple[str, ...],
     all_reached: bool,
@@ -40,6 +51,11 @@ def render_command(
     draft: bool,
     force: bool,
     issue_date: dt.datetime | None,
+    pdf: bool,
+    encrypt: bool,
+    password_env: str | None,
+    password_file: Path | None,
+    quiet: bool,
 ) -> None:
     """Render documents of a case as .docx: the KINDs named, or --all / --stage.
 
@@ -49,28 +65,40 @@ def render_command(
     final-report, publication-notice. Per-agency kinds give one file per agency:
     <reference>_<kind>[_<agency id>].docx
     """
+    from cspr_docs.collect import collected
     from cspr_docs.documents import CATALOGUE
     from cspr_docs.load import load_case
-    from cspr_docs.render import render_documents, select_kinds
+    from cspr_docs.outputs import check_targets
+    from cspr_docs.render import plan_documents, render_documents, select_kinds
 
     unknown = [k for k in kinds if k not in CATALOGUE]
     if unknown:
         raise click.BadParameter(f"unknown kind {unknown[0]!r}; choose from: {', '.join(CATALOGUE)}", param_hint="KIND")
     if not kinds and not all_reached and stage is None:
         raise click.UsageError("name at least one KIND, or use --all or --stage")
+    password = get_password(encrypt, password_env, password_file)
+    pdf = pdf or encrypt
     loaded = load_case(case_path)
     chosen = select_kinds(loaded.case, kinds, all_reached=all_reached, stage=stage)  # type: ignore[arg-type]
+    out = out if out is not None else loaded.folder / "out"
+    if pdf:  # refuse an existing PDF before any .docx is written
+        check_targets([d.path.with_suffix(".pdf") for d in plan_documents(loaded.case, chosen, out)], force=force)
     written = render_documents(
         loaded.case,
         chosen,
-        out=out if out is not None else loaded.folder / "out",
+        out=out,
         issue_date=issue_date.date() if issue_date else dt.date.today(),
         templates=templates,
         draft=draft,
         force=force,
+        collected=collected(loaded.case, loaded.folder),
     )
-    for path in [*written, *after_render(written)]:
-        click.echo(f"wrote {path}")
+    for path in written:  # before the PDFs: if conversion fails, these .docx files are still there
+        if not quiet:
+            click.echo(f"wrote {path}")
+    for path in after_render(written, pdf=pdf, password=password, force=force, quiet=quiet):
+        if not quiet:
+            click.echo(f"wrote {path}{' (encrypted)' if password else ''}")
 
 
 @cli.group("templates")

@@ -9,6 +9,16 @@ from pydantic import Field, StrictBool
 from cspr_docs.model.base import Identifier, IsoDate, Reference, Strict, Text, list_field
 from cspr_docs.model.criteria import CriterionId
 from cspr_docs.model.partnership import Contact, Partnership
+from cspr_docs.model.review_parts import (
+    Delay,
+    DraftSharing,
+    FactualSummary,
+    FamilyContact,
+    LearningBriefing,
+    Practitioner,
+    ProgressRequest,
+    Workshop,
+)
 
 AgencyType = Literal[
     "local-authority",
@@ -43,6 +53,7 @@ class Child(Strict):
     legal_status: str = Field("", description="e.g. none, early help, child in need, child protection plan")
     school: str = ""
     local_authority: str = ""
+    known_as: str = Field("", description="Restricted: the name the family uses, in family letters only")
 
 
 class FamilyMember(Strict):
@@ -54,6 +65,7 @@ class FamilyMember(Strict):
     relationship: Text = Field(description="Relationship to the child or children, e.g. 'mother of Child A'")
     date_of_birth: IsoDate | None = Field(None, description="Restricted")
     household: StrictBool = False
+    contact: FamilyContact | None = Field(None, description="Restricted: set once the review will write to them")
 
 
 class Incident(Strict):
@@ -270,6 +282,16 @@ class Review(Strict):
     notification_sent_date: IsoDate | None = Field(None, description="Panel, Ofsted and DfE told of the reviewer")
     start_date: IsoDate | None = None
     terms_of_reference: TermsOfReference | None = None
+    requests_sent_date: IsoDate | None = Field(None, description="Chronology and information report requests sent")
+    chronology_due: IsoDate | None = None
+    information_report_due: IsoDate | None = None
+    practitioners: list[Practitioner] = list_field()
+    workshop: Workshop | None = None
+    factual_summary: FactualSummary | None = None
+    progress_request: ProgressRequest | None = None
+    draft_sharing: DraftSharing | None = None
+    family_liaison: Contact | None = Field(None, description="Who keeps in touch with the family (seed 004 §7.1.3)")
+    family_support: list[Text] = list_field(description="Support services offered to family members, with contacts")
 
 
 class Publication(Strict):
@@ -281,6 +303,7 @@ class Publication(Strict):
     full_report: StrictBool = True
     url: str = ""
     reasons_not_published: str = ""
+    delay: Delay | None = None
 
 
 class Recommendation(Strict):
@@ -311,6 +334,7 @@ class Case(Strict):
     review: Review | None = None
     publication: Publication = Field(default_factory=Publication)
     recommendations: list[Recommendation] = list_field()
+    learning_briefing: LearningBriefing | None = None
 
     def agency(self, agency_id: str) -> Agency:
         """The agency with this id (raises KeyError when there is none)."""

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cspr_docs.documents import CATALOGUE, DocumentKind, Stage, reached_kinds
+from cspr_docs.documents import CATALOGUE, DocumentKind, Recipient, Stage, reached_kinds, recipients
 from cspr_docs.errors import InputError
-from cspr_docs.model import Agency, Case
+from cspr_docs.model import Case
 from cspr_docs.outputs import check_targets, ensure_folder, slug, write_batch
 
 __all__ = [
@@ -25,15 +25,15 @@ __all__ = [
 
 @dataclass(frozen=True)
 class PlannedDocument:
-    """One output: its kind, its recipient (per-agency kinds) and the file it goes to."""
+    """One output: its kind, its recipient (per-recipient kinds) and the file it goes to."""
 
     kind: DocumentKind
-    recipient: Agency | None
+    recipient: Recipient | None
     path: Path
 
 
-def output_name(case: Case, kind: DocumentKind, recipient: Agency | None = None) -> str:
-    """`<reference>_<kind>[_<agency id>].docx`, built from identifiers only, never from free text."""
+def output_name(case: Case, kind: DocumentKind, recipient: Recipient | None = None) -> str:
+    """`<reference>_<kind>[_<recipient id>].docx`, built from identifiers only, never from free text."""
     parts = [slug(case.reference, max_length=64), kind.id]
     if recipient is not None:
         parts.append(slug(recipient.id))
@@ -55,27 +55,38 @@ def select_kinds(
 
 
 def plan_documents(case: Case, kinds: Iterable[DocumentKind], out: Path) -> list[PlannedDocument]:
-    """Every output of a run, in order: one per kind, or one per agency for per-agency kinds."""
+    """Every output of a run, in order: one per kind, or one per recipient for per-recipient kinds."""
     planned: list[PlannedDocument] = []
     for kind in kinds:
-        if kind.per_recipient == "agency":
-            if not case.agencies:
-                raise InputError(f"case {case.reference}: {kind.id} goes to each agency, but the case lists none")
-            planned += [PlannedDocument(kind, a, out / output_name(case, kind, a)) for a in case.agencies]
+        if kind.per_recipient is not None:
+            people = recipients(case, kind)
+            if not people:
+                raise InputError(f"case {case.reference}: {kind.id} goes to each {_WHO[kind.per_recipient]}, but "
+                                 "the case lists none")
+            planned += [PlannedDocument(kind, r, out / output_name(case, kind, r)) for r in people]
         else:
             planned.append(PlannedDocument(kind, None, out / output_name(case, kind)))
     return planned
+
+
+_WHO = {
+    "agency": "agency",
+    "practitioner": "practitioner invited (review.practitioners)",
+    "family": "family member the review writes to (family[].contact)",
+}
 
 
 class Renderer:
     """Renders documents of one case; compiles each kind's template once and reuses it for every recipient."""
 
     def __init__(
-        self, case: Case, *, templates: Path | None = None, draft: bool = False, issue_date: dt.date
+        self, case: Case, *, templates: Path | None = None, draft: bool = False, issue_date: dt.date,
+        collected: dict[str, Any] | None = None,
     ) -> None:
         from cspr_docs.render.env import make_environment
 
         self.case = case
+        self.collected = collected
         self.templates = templates
         self.draft = draft
         self.issue_date = issue_date
@@ -92,18 +103,19 @@ class Renderer:
             self._compiled[kind.id] = compile_template(find_template(kind, self.templates).path, self.env)
         return self._compiled[kind.id]
 
-    def context(self, kind: DocumentKind, recipient: Agency | None = None) -> dict[str, Any]:
+    def context(self, kind: DocumentKind, recipient: Recipient | None = None) -> dict[str, Any]:
         """The template context of one document."""
         from cspr_docs.render.context import base_context, document_context
 
         if kind.publishable not in self._bases:
-            self._bases[kind.publishable] = base_context(self.case, publishable=kind.publishable)
+            self._bases[kind.publishable] = base_context(self.case, publishable=kind.publishable,
+                                                         collected=self.collected)
         return document_context(
             self._bases[kind.publishable], kind, self.case,
             issue_date=self.issue_date, draft=self.draft, recipient=recipient,
         )
 
-    def render(self, kind: DocumentKind, recipient: Agency | None = None) -> bytes:
+    def render(self, kind: DocumentKind, recipient: Recipient | None = None) -> bytes:
         """The .docx bytes of one document. Raises TemplateError (exit 3) naming the file and place."""
         return self.template(kind).render(self.context(kind, recipient))
 
@@ -117,10 +129,11 @@ def render_documents(
     templates: Path | None = None,
     draft: bool = False,
     force: bool = False,
+    collected: dict[str, Any] | None = None,
 ) -> list[Path]:
     """Render every planned document in memory, then write them all atomically; nothing is written on any error.
 
-    Returns the written .docx paths (the seam for PDF conversion).
+    Returns the written .docx paths (the seam for PDF conversion). `collected`: see `cspr_docs.collect.collected`.
 
     Raises:
         TemplateError: a template is unsafe, broken, or needs a value the case lacks (exit 3).
@@ -128,7 +141,7 @@ def render_documents(
     """
     planned = plan_documents(case, kinds, out)
     check_targets([doc.path for doc in planned], force=force)
-    renderer = Renderer(case, templates=templates, draft=draft, issue_date=issue_date)
+    renderer = Renderer(case, templates=templates, draft=draft, issue_date=issue_date, collected=collected)
     files = {doc.path: renderer.render(doc.kind, doc.recipient) for doc in planned}
     ensure_folder(out)
     return write_batch(files, force=force)

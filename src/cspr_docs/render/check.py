@@ -51,6 +51,8 @@ def _shape(annotation: Any, publishable: bool) -> Shape:
 
 def context_shape(kind: DocumentKind) -> dict[str, Shape]:
     """What the template context of a kind provides, as shapes."""
+    from cspr_docs.collect.chronology import ChronologyEntry
+    from cspr_docs.collect.reply import CollectedReply
     from cspr_docs.model import Case
     from cspr_docs.timeline import MILESTONE_IDS
 
@@ -63,7 +65,10 @@ def context_shape(kind: DocumentKind) -> dict[str, Shape]:
         "criteria": ("map", None),
         "local_criteria": ("map", None),
         "national_criteria": ("map", None),
-        "recipient": case["agencies"][1],
+        "replies": ("map", model_shape(CollectedReply)),
+        "chronology": ("list", model_shape(ChronologyEntry)),
+        "recipient": {"agency": case["agencies"][1], "practitioner": case["review"]["practitioners"][1],
+                      "family": case["family"][1]}.get(kind.per_recipient or "agency"),
     }
     for key in ("partnership", "children", "family", "agencies", "review", "rapid_review", "recommendations"):
         shape[key] = case[key]

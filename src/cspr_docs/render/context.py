@@ -6,12 +6,12 @@ import datetime as dt
 import re
 from typing import Any
 
-from cspr_docs.documents import DocumentKind
-from cspr_docs.model import Agency, Case
+from cspr_docs.documents import DocumentKind, Recipient
+from cspr_docs.model import Case
 from cspr_docs.model.criteria import ALL_CRITERIA, LOCAL_REVIEW_CRITERIA, NATIONAL_REVIEW_CRITERIA
 from cspr_docs.render.env import Node, NodeList
 
-RESTRICTED_FIELDS = ("name", "date_of_birth")
+RESTRICTED_FIELDS = ("name", "date_of_birth", "known_as", "contact")
 """Fields of children and family members removed from the context of publishable documents."""
 
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
@@ -52,8 +52,12 @@ def _case_data(case: Case, *, publishable: bool) -> dict[str, Any]:
     return data
 
 
-def base_context(case: Case, *, publishable: bool) -> dict[str, Any]:
-    """Everything but `recipient` and `document`: built once per kind, shared by every recipient."""
+def base_context(case: Case, *, publishable: bool, collected: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Everything but `recipient` and `document`: built once per kind, shared by every recipient.
+
+    `collected` holds what `collect` read back: `replies` (agency id -> reply data) and `chronology` (merged key
+    events, in date order). Agencies' free text may name people, so publishable documents never receive it.
+    """
     from cspr_docs.timeline import due_dates
 
     data = _case_data(case, publishable=publishable)
@@ -79,6 +83,9 @@ def base_context(case: Case, *, publishable: bool) -> dict[str, Any]:
         context[key] = context["case"][key]
     for key in ("subject", "due", "criteria", "local_criteria", "national_criteria"):
         context[key] = to_node(plain[key], key)
+    collected = {} if publishable or collected is None else collected
+    context["replies"] = to_node(dict(collected.get("replies") or {}), "replies")
+    context["chronology"] = to_node(list(collected.get("chronology") or []), "chronology")
     return context
 
 
@@ -89,9 +96,9 @@ def document_context(
     *,
     issue_date: dt.date,
     draft: bool,
-    recipient: Agency | None = None,
+    recipient: Recipient | None = None,
 ) -> dict[str, Any]:
-    """The full context of one document: the shared base plus `document` and (per-agency kinds) `recipient`."""
+    """The full context of one document: the shared base plus `document` and (per-recipient kinds) `recipient`."""
     context = dict(base)
     context["document"] = Node(
         {
@@ -111,7 +118,7 @@ def document_context(
 def context_names(kind: DocumentKind) -> set[str]:
     """The top-level names a template of this kind may use."""
     names = {"case", "partnership", "children", "family", "agencies", "review", "rapid_review", "recommendations",
-             "subject", "due", "document", "criteria", "local_criteria", "national_criteria"}
-    if kind.per_recipient == "agency":
+             "subject", "due", "document", "criteria", "local_criteria", "national_criteria", "replies", "chronology"}
+    if kind.per_recipient is not None:
         names.add("recipient")
     return names
