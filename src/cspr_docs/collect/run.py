@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import calendar
-import datetime as dt
 import hashlib
 import re
 from collections import Counter
@@ -168,7 +167,9 @@ class Collector:
         if kind is None:
             return None
         if self._renderer is None:
-            self._renderer = Renderer(self.case, templates=self.templates, draft=True, issue_date=dt.date.today())
+            # The letters went out on the requests date; dates in template text are ignored in the comparison.
+            sent = self.case.rapid_review.requests_sent_date or self.case.incident.aware_date
+            self._renderer = Renderer(self.case, templates=self.templates, draft=True, issue_date=sent)
         try:
             data = self._renderer.render(kind, self.case.agency(agency_id))
         except CsprDocsError:
