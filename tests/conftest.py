@@ -44,14 +44,14 @@ def invoke(runner: CliRunner):
 
 @pytest.fixture
 def case_copy(tmp_path: Path):
-    """Copy a fixture case folder (and the shared partnership.yaml) into tmp_path; returns the case folder."""
+    """Copy a fixture case folder (and the shared partnership.yaml and logo.png) into tmp_path; returns it."""
 
     def copy(name: str) -> Path:
         target = tmp_path / "cases" / name
         shutil.copytree(CASES / name, target)
-        shared = CASES / "partnership.yaml"
-        if shared.exists():
-            shutil.copy(shared, tmp_path / "cases" / "partnership.yaml")
+        for shared in (CASES / "partnership.yaml", CASES / "logo.png"):  # the profile and the logo it names
+            if shared.exists():
+                shutil.copy(shared, tmp_path / "cases" / shared.name)
         return target
 
     return copy

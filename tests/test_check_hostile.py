@@ -11,7 +11,7 @@ import pytest
 
 from cspr_docs.checks.readers import pdf as pdf_reader
 from cspr_docs.checks.readers import read_draft
-from cspr_docs.errors import DraftError
+from cspr_docs.errors import DraftError, ExternalToolError
 from test_check_fixtures import DRAFTS, load_build
 
 BUILD = load_build()
@@ -109,18 +109,44 @@ def test_garbage_pdf(invoke, tmp_path) -> None:
     assert "internal error" not in result.stderr
 
 
-def test_pdf_parse_is_bounded_in_time(monkeypatch, tmp_path) -> None:
-    import time
+def flate_bomb(path: Path, megabytes: int) -> Path:
+    """A one-page PDF whose content stream inflates from a few KB to `megabytes` MB of spaces."""
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, NameObject
 
-    monkeypatch.setattr(pdf_reader, "_extract", lambda _path: time.sleep(30))  # inherited by the forked child
-    with pytest.raises(DraftError, match="took longer"):
+    writer = PdfWriter()
+    page = writer.add_blank_page(200, 200)
+    stream = DecodedStreamObject()
+    stream.set_data(b" " * (megabytes * 1000 * 1000))
+    page[NameObject("/Contents")] = writer._add_object(stream.flate_encode(level=9))
+    with path.open("wb") as handle:
+        writer.write(handle)
+    assert path.stat().st_size < megabytes * 1000 * 1000 // 100
+    return path
+
+
+def test_pdf_parse_is_bounded_in_time(monkeypatch, tmp_path) -> None:
+    import sys
+
+    from cspr_docs.pdf import probe
+
+    monkeypatch.setattr(probe, "_command", lambda *_: [sys.executable, "-c", "import time; time.sleep(60)"])
+    with pytest.raises(ExternalToolError, match="took over 0.5 s"):
         pdf_reader.read_pdf(blank_pdf(tmp_path / "slow.pdf"), time_limit=0.5)
 
 
-def test_pdf_parse_is_bounded_in_memory(monkeypatch, tmp_path) -> None:
-    monkeypatch.setattr(pdf_reader, "_extract", lambda _path: bytearray(3 * 1024**3))
-    with pytest.raises(DraftError, match="needs more than"):
-        pdf_reader.read_pdf(blank_pdf(tmp_path / "big.pdf"), memory_limit=512 * 1024**2)
+def test_pdf_parse_is_bounded_in_memory(tmp_path) -> None:
+    path = flate_bomb(tmp_path / "bomb.pdf", 70)  # under pypdf's own 75 MB inflate limit, over this memory limit
+    with pytest.raises(ExternalToolError, match="needs more than 100 MiB") as caught:
+        pdf_reader.read_pdf(path, memory_limit=100 * 1024**2)
+    assert caught.value.exit_code == 4
+
+
+def test_flate_bomb_over_pypdf_limit_gives_exit_4(invoke, tmp_path) -> None:
+    result = invoke("check", flate_bomb(tmp_path / "bomb.pdf", 200))
+    assert result.exit_code == 4
+    assert "bomb.pdf" in result.stderr and "MiB" in result.stderr
+    assert result.stdout == ""
 
 
 @pytest.mark.parametrize(("name", "data", "words"), [

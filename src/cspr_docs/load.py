@@ -300,7 +300,16 @@ def load_case(path: Path) -> CaseFile:
         doc.marks.update({("partnership", *loc): mark for loc, mark in profile.marks.items()})
         data["partnership"] = profile.data
     case = validate(Case, doc, data=data)
-    issues = find_inconsistencies(case)
-    if issues:
-        raise DataError([doc.problem(loc, message) for loc, message in issues])
+    problems = [doc.problem(loc, message) for loc, message in find_inconsistencies(case)]
+    if case.partnership.logo:
+        from cspr_docs.render.logo import attach_logo, check_logo_path
+
+        try:  # the path now (reliability B12); the image when a document prints it
+            source = partnership_path or case_path
+            place = doc.place(("partnership", "logo"))
+            attach_logo(case.partnership, check_logo_path(case.partnership.logo, source, place))
+        except DataError as exc:
+            problems += exc.problems
+    if problems:
+        raise DataError(problems)
     return CaseFile(case=case, path=case_path, partnership_path=partnership_path)

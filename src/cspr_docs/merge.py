@@ -12,10 +12,11 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from cspr_docs.documents import DocumentKind
+from cspr_docs.documents import DocumentKind, Recipient
 from cspr_docs.errors import InputError
-from cspr_docs.model import Agency, Case
+from cspr_docs.model import Agency, Case, FamilyMember
 from cspr_docs.outputs import TEMP_PREFIX, check_targets, ensure_folder, slug, write_batch
 from cspr_docs.render import Renderer, output_name
 
@@ -35,9 +36,9 @@ def _silent(stage: str, done: int, total: int) -> None:
 
 @dataclass(frozen=True)
 class MergeItem:
-    """One recipient and the files made for it."""
+    """One recipient (an agency, a practitioner or a family member) and the files made for it."""
 
-    recipient: Agency
+    recipient: Recipient
     docx: Path
     pdf: Path | None
 
@@ -70,14 +71,22 @@ class MergeResult:
     sha256: dict[Path, str] = field(default_factory=dict)
 
 
+_WHO = {
+    "agency": "agency (agencies, or the terms of reference's contributions for requests)",
+    "practitioner": "practitioner invited (review.practitioners)",
+    "family": "family member the review writes to (family[].contact)",
+}
+
+
 def plan_merge(
-    case: Case, kind: DocumentKind, recipients: Sequence[Agency], out: Path, *, pdf: bool, combined: bool
+    case: Case, kind: DocumentKind, recipients: Sequence[Recipient], out: Path, *, pdf: bool, combined: bool
 ) -> MergePlan:
     """File names `<reference>_<kind>_<slug(id)>`: unique (ignoring case) and inside `out`, or InputError (exit 3)."""
-    if kind.per_recipient != "agency":
+    if kind.per_recipient is None:
         raise InputError(f"{kind.id}: not a per-recipient document; merge makes one document per recipient")
     if not recipients:
-        raise InputError(f"case {case.reference}: no recipients to merge {kind.id} to")
+        raise InputError(f"case {case.reference}: no recipients to merge {kind.id} to: it goes to each "
+                         f"{_WHO[kind.per_recipient]}, and there is none")
     base = out.resolve()
     items: list[MergeItem] = []
     seen: dict[str, str] = {}
@@ -102,12 +111,13 @@ def plan_merge(
 def merge(
     case: Case,
     kind: DocumentKind,
-    recipients: Sequence[Agency],
+    recipients: Sequence[Recipient],
     *,
     out: Path,
     issue_date: dt.date,
     templates: Path | None = None,
     draft: bool = False,
+    collected: dict[str, Any] | None = None,
     pdf: bool = False,
     combined: bool = False,
     password: str | None = None,
@@ -120,7 +130,8 @@ def merge(
 
     Every recipient is rendered in memory and every target checked before the first file is written; the
     manifest is written last, so it only exists for a complete merge. If PDF conversion or encryption fails,
-    the .docx files stay (valid) and no PDF is left.
+    the .docx files stay (valid) and no PDF is left. `collected`: what the templates see of the collected
+    replies, as for `render` (see `cspr_docs.collect.collected`).
 
     Raises:
         InputError / TemplateError: bad recipients, colliding file names, a template or value problem (exit 3).
@@ -130,7 +141,7 @@ def merge(
     report = progress or _silent
     plan = plan_merge(case, kind, recipients, out, pdf=pdf, combined=combined)
     check_targets(plan.targets(), force=force)
-    renderer = Renderer(case, templates=templates, draft=draft, issue_date=issue_date)
+    renderer = Renderer(case, templates=templates, draft=draft, issue_date=issue_date, collected=collected)
     documents: dict[Path, bytes] = {}
     total = len(plan.items)
     for done, item in enumerate(plan.items, start=1):
@@ -190,8 +201,17 @@ def convert_outputs(
     return write_batch(made, force=force)
 
 
-def _bookmark(recipient: Agency) -> str:
-    return f"{recipient.name} ({recipient.id})"
+def _listed(recipient: Recipient) -> tuple[str, str]:
+    """(name, email) for bookmarks and manifests: a family member by pseudonym and no contact (restricted)."""
+    if isinstance(recipient, FamilyMember):
+        return recipient.pseudonym, ""
+    if isinstance(recipient, Agency):
+        return recipient.name, recipient.contact.email
+    return recipient.name, recipient.email
+
+
+def _bookmark(recipient: Recipient) -> str:
+    return f"{_listed(recipient)[0]} ({recipient.id})"
 
 
 def _make_pdfs(
@@ -242,16 +262,20 @@ def _cell(value: str) -> str:
 def _manifests(
     case: Case, plan: MergePlan, sha256: dict[Path, str], *, issue_date: dt.date, encrypted: bool
 ) -> dict[Path, bytes]:
-    """manifest.csv (one row per recipient) and manifest.json: ids, agency names, emails, files and sha256."""
+    """manifest.csv (one row per recipient) and manifest.json: ids, names, emails, files and sha256.
+
+    Agencies and practitioners are listed by name and email; family members by pseudonym only.
+    """
     rows = []
     for item in plan.items:
         files = [{"file": p.name, "sha256": sha256[p]} for p in (item.docx, item.pdf) if p is not None]
-        rows.append({"id": item.recipient.id, "name": item.recipient.name,
-                     "email": item.recipient.contact.email, "files": files})
+        name, email = _listed(item.recipient)
+        rows.append({"id": item.recipient.id, "name": name, "email": email, "files": files})
     combined = {"file": plan.combined.name, "sha256": sha256[plan.combined]} if plan.combined else None
     document = {
         "case": case.reference,
         "kind": plan.kind.id,
+        "recipient_type": plan.kind.per_recipient,
         "issue_date": issue_date.isoformat(),
         "encrypted_pdfs": encrypted,
         "recipients": rows,

@@ -33,7 +33,9 @@ def agency_sections(doc) -> None:
         ("Period of contact", f"{{{{ {REPLY}.contact_period }}}}"),
         ("Type of contact or service", f"{{{{ {REPLY}.contact_type }}}}"),
         ("Completed by", (f"{{{{ {REPLY}.author_name }}}}{{% if {REPLY}.author_role %}}, {{{{ {REPLY}.author_role }}}}"
-                          f"{{% endif %}}{{% if {REPLY}.approver_name %}}; approved by {{{{ {REPLY}.approver_name }}}}"
+                          f"{{% endif %}}{{% if {REPLY}.approver_name and {REPLY}.author_name and {REPLY}.approver_name == "
+                          f"{REPLY}.author_name %}} (who also approved it)"
+                          f"{{% elif {REPLY}.approver_name %}}; approved by {{{{ {REPLY}.approver_name }}}}"
                           "{% endif %}")),
     ])
     para(doc, "")

@@ -24,6 +24,7 @@ from source.kit import (
     heading,
     merge_row,
     new_document,
+    optional_text,
     para,
     row,
     row_tag,
@@ -32,7 +33,7 @@ from source.kit import (
     table,
     tag,
 )
-from source.parts import letterhead
+from source.parts import PROCESS_TYPE, letterhead
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 INVOLVED = [("yes", "Yes – the agency was involved"), ("no", "No – nil return")]
@@ -85,6 +86,7 @@ def _answer_table(doc, tags: list[str], bookmark_ids: dict[str, int], *, stacked
         name = "cspr_" + tag_name.split(":", 1)[1].replace("-", "_")
         if stacked:
             label_cell = row(tbl, B(label), cant_split=True)[0]
+            label_cell.paragraphs[0].paragraph_format.keep_with_next = True  # never a label alone at a page foot
             answer = row(tbl, "", min_height_cm=5.0 if tag_name == "cspr:summary" else 2.5)[0]
         else:
             label_cell, answer = row(tbl, B(label), "", cant_split=True)
@@ -233,13 +235,12 @@ def referral_form():
     heading(doc, "What happened")
     para(doc, "{{ case.incident.summary }}")
     heading(doc, "Why the criteria for a review may be met")
-    para(doc, "{% if case.referral.reasons %}{{ case.referral.reasons }}{% endif %}")
-    guidance(doc, "Explain why abuse or neglect is known or suspected, and which of the criteria for a local "
-             "review this case may meet (Working Together 2023, chapter 5).")
+    optional_text(doc, "case.referral.reasons", "Explain why abuse or neglect is known or suspected, and which "
+                  "of the criteria for a local review this case may meet (Working Together 2023, chapter 5).")
     heading(doc, "Learning the referrer anticipates")
-    para(doc, "{% if case.referral.anticipated_learning %}{{ case.referral.anticipated_learning }}{% endif %}")
+    optional_text(doc, "case.referral.anticipated_learning", "What the referrer thinks a review could learn.")
     heading(doc, "Agencies involved")
-    agencies = table(doc, [7.0, 5.0, 5.0], header=["Agency", "Safeguarding lead", "Email"])
+    agencies = table(doc, [5.5, 4.0, 7.5], header=["Agency", "Safeguarding lead", "Email"])
     row_tag(agencies, "for agency in agencies")
     row(agencies, "{{ agency.name }}", "{{ agency.contact.name }}", "{{ agency.contact.email }}")
     row_tag(agencies, "endfor")
@@ -248,7 +249,7 @@ def referral_form():
     heading(doc, "Parallel processes and media interest")
     processes = table(doc, [5.0, 4.0, 8.0], header=["Process", "Status", "Detail"])
     row_tag(processes, "for process in case.parallel_processes")
-    row(processes, "{{ process.type|replace('-', ' ')|capitalize }}", "{{ process.status }}", "{{ process.detail }}")
+    row(processes, PROCESS_TYPE, "{{ process.status }}", "{{ process.detail }}")
     row_tag(processes, "else")
     row(processes, G("None known"), "", "")
     row_tag(processes, "endfor")
@@ -256,15 +257,21 @@ def referral_form():
     form_rows(table(doc, [6.0, 11.0]), [("Media interest", "{{ case.incident.media_interest }}")])
     heading(doc, "Decision (for the partnership)")
     decision = table(doc, [6.0, 11.0])
+    # No "criteria met?" row: an alternative learning review can follow a case that meets the criteria.
     form_rows(decision, [
-        ("Criteria met?", ("{% if rapid_review.decision %}{% if rapid_review.decision.outcome in ['local-review', "
-                          "'national-review-recommended'] %}Yes{% else %}No{% endif %}{% endif %}")),
-        ("Route", ("{% if rapid_review.decision %}{{ rapid_review.decision.outcome|replace('-', ' ')|capitalize }}"
-                  "{% endif %}")),
+        ("Decision", ("{% if rapid_review.decision %}{{ {'local-review': 'Local child safeguarding practice "
+                     "review', 'national-review-recommended': 'National review recommended to the Panel', "
+                     "'alternative-learning-review': 'Alternative learning review', 'no-further-action': 'No "
+                     "further review'}[rapid_review.decision.outcome] }}{% endif %}")),
         ("Date of decision", "{% if rapid_review.decision %}{{ rapid_review.decision.date|longdate }}{% endif %}"),
         ("Rationale", "{% if rapid_review.decision %}{{ rapid_review.decision.rationale }}{% endif %}"),
     ])
+    for tr in decision.rows[:-1]:  # a short table: keep it on one page
+        for cell in tr.cells:
+            cell.paragraphs[0].paragraph_format.keep_with_next = True
+    row_tag(decision, "if not rapid_review.decision")
     merged = merge_row(row(decision, "", ""))
-    para(merged, G("Route: serious incident notification and rapid review / alternative learning review / no "
-                   "further action."), style="Table Text")
+    para(merged, G("Decision: serious incident notification and rapid review / local review / alternative "
+                   "learning review / no further action."), style="Table Text")
+    row_tag(decision, "endif")
     return doc

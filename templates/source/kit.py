@@ -122,13 +122,17 @@ def _header_footer(doc, *, marking: bool) -> None:
         section.footer.add_paragraph("{{ document.marking }}", style="Protective Marking")
 
 
-def field(paragraph, instruction: str, cached: str = "1") -> None:
-    """A complex field (PAGE, NUMPAGES, TOC…) with a cached result that Word and LibreOffice recompute."""
+def field(paragraph, instruction: str, cached: str = "1", *, placeholder: bool = False) -> None:
+    """A complex field (PAGE, NUMPAGES, TOC…) with a cached result that Word and LibreOffice recompute.
+
+    `placeholder`: the cached text is an instruction (grey italic), since a PDF export prints it as it is.
+    """
     p = paragraph._p
+    look = '<w:rPr><w:rStyle w:val="PlaceholderText"/><w:i/><w:color w:val="767171"/></w:rPr>' if placeholder else ""
     p.append(parse_xml(f'<w:r {W}><w:fldChar w:fldCharType="begin"/></w:r>'))
     p.append(parse_xml(f'<w:r {W}><w:instrText xml:space="preserve"> {instruction} </w:instrText></w:r>'))
     p.append(parse_xml(f'<w:r {W}><w:fldChar w:fldCharType="separate"/></w:r>'))
-    p.append(parse_xml(f'<w:r {W}><w:t xml:space="preserve">{cached}</w:t></w:r>'))
+    p.append(parse_xml(f'<w:r {W}>{look}<w:t xml:space="preserve">{cached}</w:t></w:r>'))
     p.append(parse_xml(f'<w:r {W}><w:fldChar w:fldCharType="end"/></w:r>'))
 
 

@@ -28,8 +28,9 @@ SOURCE = ("{% if case.notification %}notified to the National Panel on {{ case.n
           "{% endif %}{% else %}referred to the partnership on {{ case.referral.received_date|longdate }}"
           "{% endif %}")
 OUTCOME = ('{% if rapid_review.decision.outcome == "local-review" %}to undertake a local child safeguarding '
-           'practice review{% elif rapid_review.decision.outcome == "national-review-recommended" %}that the case '
-           "may raise issues that are complex or of national importance, and to recommend a national review"
+           'practice review{% elif rapid_review.decision.outcome == "national-review-recommended" %}to recommend a '
+           "national review to the Panel, because the case may raise issues that are complex or of national "
+           "importance"
            '{% elif rapid_review.decision.outcome == "alternative-learning-review" %}not to undertake a local '
            "child safeguarding practice review, but to carry out an alternative learning review"
            "{% else %}that no further review is needed{% endif %}")
@@ -99,6 +100,7 @@ def information_request_letter():
         "This request is confidential: share it only with the staff who need to act on it.",
     ])
     contact_paragraph(doc, "this request")
+    doc.paragraphs[-1].paragraph_format.keep_with_next = True  # not "Thank you" alone above the sign-off
     para(doc, "Thank you for your help.")
     sign_off(doc)
     para(doc, I("Enclosed: information request reply template for {{ recipient.name }}."), style="Guidance")
@@ -116,8 +118,9 @@ def panel_covering_letter():
     para(doc, "I enclose the combined rapid review summary for {{ subject }} on behalf of the safeguarding "
          "partners of {{ partnership.name }}. The incident occurred on {{ case.incident.date|longdate }} and was "
          f"{SOURCE}.")
-    para(doc, "The rapid review meeting was held on {{ rapid_review.meeting.date|longdate }}. On "
-         "{{ rapid_review.decision.date|longdate }} the safeguarding partners decided " + OUTCOME + ".")
+    para(doc, "The rapid review meeting was held on {{ rapid_review.meeting.date|longdate }}. "
+         "{% if rapid_review.decision.date == rapid_review.meeting.date %}At the meeting{% else %}On "
+         "{{ rapid_review.decision.date|longdate }}{% endif %} the safeguarding partners decided " + OUTCOME + ".")
     para(doc, B("Rationale. "), "{{ rapid_review.decision.rationale }}")
     tag(doc, "if rapid_review.learning")
     para(doc, B("Learning already being acted on"), keep_next=True)
@@ -128,8 +131,8 @@ def panel_covering_letter():
     tag(doc, "if rapid_review.immediate_actions")
     para(doc, B("Immediate actions"), keep_next=True)
     tag(doc, "for action in rapid_review.immediate_actions")
-    para(doc, "{{ action.action }} ({{ action.owner }}{% if action.due %}, by {{ action.due|longdate }}"
-         "{% endif %})", style="List Bullet")
+    para(doc, "{{ action.action|trim('. ') }} ({{ action.owner }}{% if action.due %}, by "
+         "{{ action.due|longdate }}{% endif %}).", style="List Bullet")
     tag(doc, "endfor")
     tag(doc, "endif")
     para(doc, "The summary is submitted {% if rapid_review.submitted_date %}on "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from source.base import ACCENT, W
-from source.kit import B, para, set_table_property, table, tag
+from source.kit import B, para, row, set_table_property, table, tag
 
 SIGNATORY = "partnership.signatories[0]"
 PANEL = "National Child Safeguarding Practice Review Panel"
@@ -93,25 +93,47 @@ def contact_paragraph(doc, about: str) -> None:
 
 
 def sign_off(doc, *, closing: str = "Yours sincerely", everyone: bool = False) -> None:
-    """Closing, space to sign, then the first signatory (or every signatory) with role and organisation."""
-    para(doc, closing, keep_next=True)
+    """Closing, space to sign, then the first signatory (or every signatory) with role and organisation.
+
+    The sign-off sits in one borderless table row that cannot split, and the letter's last paragraph keeps with
+    it: LibreOffice does not honour a long chain of keep-with-next paragraphs, so without this the closing could
+    stand alone at a page foot. "On behalf of" the partnership is printed only when a signatory's organisation
+    does not already say so.
+    """
+    last = doc.paragraphs[-1] if doc.paragraphs else None
+    if last is not None and not last.text.startswith("{%"):
+        last.paragraph_format.keep_with_next = True
+    cell = row(table(doc, [17.0], style="Layout Table"), closing, style="Normal", cant_split=True)[0]
     if everyone:
-        tag(doc, "for signatory in partnership.signatories")
-        _signature(doc, "signatory")
-        tag(doc, "endfor")
+        tag(cell, "for signatory in partnership.signatories")
+        _signature(cell, "signatory")
+        tag(cell, "endfor")
+        outside = "partnership.signatories|rejectattr('organisation', 'equalto', partnership.name)|list"
     else:
-        _signature(doc, SIGNATORY)
-    para(doc, B("On behalf of {{ partnership.name }}"))
-
-
-def _signature(doc, who: str) -> None:
-    para(doc, "", keep_next=True)
-    para(doc, "", keep_next=True)
-    para(doc, B(f"{{{{ {who}.name }}}}"), style="Address Block", keep_next=True)
-    tag(doc, f"if {who}.role")
-    para(doc, f"{{{{ {who}.role }}}}", style="Address Block", keep_next=True)
-    tag(doc, "endif")
-    tag(doc, f"if {who}.organisation")
-    para(doc, f"{{{{ {who}.organisation }}}}", style="Address Block", keep_next=True)
-    tag(doc, "endif")
+        _signature(cell, SIGNATORY)
+        outside = f"{SIGNATORY}.organisation != partnership.name"
+    tag(cell, f"if {outside}")
+    para(cell, "")
+    para(cell, B("On behalf of {{ partnership.name }}"))
+    tag(cell, "endif")
     para(doc, "")
+
+
+def _signature(container, who: str) -> None:
+    para(container, "")
+    para(container, "")
+    para(container, B(f"{{{{ {who}.name }}}}"), style="Address Block")
+    tag(container, f"if {who}.role")
+    para(container, f"{{{{ {who}.role }}}}", style="Address Block")
+    tag(container, "endif")
+    tag(container, f"if {who}.organisation")
+    para(container, f"{{{{ {who}.organisation }}}}", style="Address Block")
+    tag(container, "endif")
+
+
+PROCESS_TYPE = ("{{ {'criminal-investigation': 'Criminal investigation', 'criminal-proceedings': 'Criminal "
+                "proceedings', 'coroner': 'Coroner', 'cdop': 'Child death review (CDOP)', 'domestic-homicide-review': "
+                "'Domestic homicide review', 'safeguarding-adult-review': 'Safeguarding adult review', 'nhs-review': "
+                "'NHS review', 'disciplinary': 'Disciplinary process', 'family-court': 'Family court proceedings', "
+                "'complaint': 'Complaint', 'other': 'Other'}.get(process.type, process.type) }}")
+"""How a parallel process's `type` reads in a table (the ids are for YAML, not for readers)."""

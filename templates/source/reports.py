@@ -6,6 +6,7 @@ from source.chronology import agency_sections
 from source.kit import (
     B,
     G,
+    I,
     field,
     form_rows,
     guidance,
@@ -20,7 +21,7 @@ from source.kit import (
     tag,
 )
 from source.letters import OUTCOME
-from source.parts import letterhead
+from source.parts import PROCESS_TYPE, letterhead
 
 TOR = "review.terms_of_reference"
 
@@ -33,7 +34,7 @@ def _details(doc, rows) -> None:
 def _processes_table(doc) -> None:
     processes = table(doc, [5.0, 4.0, 8.0], header=["Process", "Status", "Detail"])
     row_tag(processes, "for process in case.parallel_processes")
-    row(processes, "{{ process.type|replace('-', ' ')|capitalize }}", "{{ process.status }}", "{{ process.detail }}")
+    row(processes, PROCESS_TYPE, "{{ process.status }}", "{{ process.detail }}")
     row_tag(processes, "else")
     row(processes, G("None known"), "", "")
     row_tag(processes, "endfor")
@@ -44,8 +45,10 @@ def combined_summary():
     doc = new_document("combined-summary", "Combined rapid review summary")
     letterhead(doc)
     para(doc, "Combined rapid review summary: {{ subject }}", style="Title")
+    tag(doc, "if not rapid_review.decision")
     guidance(doc, "Summary and outcome of the rapid review: shared before the meeting, completed and agreed at "
              "it, then sent to the National Panel with the covering letter.")
+    tag(doc, "endif")
     heading(doc, "Case details")
     _details(doc, [
         ("Partnership", "{{ partnership.name }}"),
@@ -84,7 +87,7 @@ def combined_summary():
     para(doc, B("Safety of other children. "), "{% if case.incident.other_children_safe %}"
          "{{ case.incident.other_children_safe }}{% else %}", G("To be confirmed at the meeting."), "{% endif %}")
     heading(doc, "Agency involvement")
-    guidance(doc, "Collated from the agencies' replies to the information request (cspr-docs collect).")
+    para(doc, "Collated from the agencies' replies to the information request.")
     agency_sections(doc)
     heading(doc, "Analysis")
     for title, key in [("Lived experience and voice of the child", "lived_experience"),
@@ -117,6 +120,11 @@ def combined_summary():
     row_tag(crit, "for item in rapid_review.decision.criteria")
     row(crit, "{{ criteria[item.id] }}", "{% if item.met %}Yes{% else %}No{% endif %}", "{{ item.reason }}")
     row_tag(crit, "endfor")
+    tag(doc, 'if rapid_review.decision.outcome != "national-review-recommended"')
+    para(doc, "A national review is not recommended: the safeguarding partners do not consider that the case raises "
+         "issues requiring legislative change or changes to guidance, or issues that are complex or of national "
+         "importance.")
+    tag(doc, "endif")
     tag(doc, "else")
     para(doc, G("The decision, with its rationale against each statutory criterion, is recorded at the meeting."))
     tag(doc, "endif")
@@ -186,10 +194,12 @@ def terms_of_reference():
          "{{ children|map(attribute='pseudonym')|list|join_and }}{% if family %}, and to family members as "
          "{{ family|map(attribute='pseudonym')|list|join_and }}{% endif %}.")
     heading(doc, "Agencies and their contributions")
-    contrib = table(doc, [5.5, 4.5, 7.0], header=["Agency", "Asked to provide", "Questions for this agency"])
+    # Two columns: most agencies have no questions of their own, and an empty third column looks unfinished.
+    contrib = table(doc, [6.0, 11.0], header=["Agency", "Asked to provide"])
     row_tag(contrib, "for item in " + TOR + ".contributions")
-    row(contrib, "{{ item.agency|agency_name }}", "{{ item.requested|join(', ')|replace('-', ' ') }}",
-        "{{ item.key_lines_of_enquiry|join('; ') }}")
+    row(contrib, "{{ item.agency|agency_name }}", ("{{ item.requested|join(', ')|replace('-', ' ')|capitalize }}",
+        "{% if item.key_lines_of_enquiry %}. ", B("Questions for this agency: "),
+        "{{ item.key_lines_of_enquiry|join('; ') }}{% endif %}"))
     row_tag(contrib, "endfor")
     para(doc, "")
     heading(doc, "Key lines of enquiry")
@@ -246,6 +256,9 @@ def terms_of_reference():
 
 def final_report():
     doc = new_document("final-report", "Local child safeguarding practice review", marking=False)
+    tag(doc, "if document.logo is defined")  # the partnership's logo heads the cover (render/logo.py)
+    para(doc, "{{ document.logo }}")
+    tag(doc, "endif")
     para(doc, "Local Child Safeguarding Practice Review", style="Cover Title")
     para(doc, "{{ subject }}", style="Subtitle")
     para(doc, "{{ partnership.name }}", style="Subtitle")
@@ -259,7 +272,7 @@ def final_report():
     heading(doc, "Contents", numbered=False)
     toc = para(doc, "", style="toc 1")
     field(toc, 'TOC \\o "1-2" \\h \\z \\u', "Update this field (F9 in Word; Tools > Update in LibreOffice) to "
-          "list the sections.")
+          "list the sections.", placeholder=True)
     page_break(doc)
     heading(doc, "Introduction and reasons for the review")
     para(doc, "This review concerns {{ subject }}. On {{ review.decision_date|longdate }} the safeguarding partners "
@@ -267,7 +280,7 @@ def final_report():
          "{% if rapid_review.meeting %}, following a rapid review on {{ rapid_review.meeting.date|longdate }}"
          "{% endif %}.")
     tag(doc, "if rapid_review.decision and rapid_review.decision.criteria")
-    para(doc, "The case met these criteria for a local review:", keep_next=True)
+    para(doc, "The rapid review found that the case met these criteria:", keep_next=True)
     tag(doc, "for item in rapid_review.decision.criteria")
     tag(doc, "if item.met")
     para(doc, "{{ criteria[item.id] }}.", style="List Bullet")
@@ -283,7 +296,7 @@ def final_report():
     tag(doc, "endfor")
     para(doc, "{{ " + TOR + ".methodology }}")
     tag(doc, "endif")
-    para(doc, "Agencies that contributed: {{ agencies|map(attribute='name')|list|join_and }}.")
+    para(doc, "The agencies that contributed to the review are listed in Appendix D.")
     guidance(doc, "Limitations of the review, and how parallel processes (criminal proceedings, inquest) were "
              "taken into account.")
     heading(doc, "Family involvement and the child's voice")
@@ -314,8 +327,11 @@ def final_report():
          "of whom, and by when.", keep_next=True)
     recs = table(doc, [1.4, 9.0, 4.0, 2.6], header=["No.", "Recommendation", "Whom", "By when"])
     row_tag(recs, "for item in recommendations")
-    row(recs, "{{ item.id }}", "{{ item.text }}{% if item.finding %} (finding: {{ item.finding }}){% endif %}",
-        "{{ item.owner }}", "{{ item.due|shortdate }}", cant_split=True)
+    cells = row(recs, "{{ loop.index }}", "{{ item.text }}", "{{ item.owner }}", "{{ item.due|shortdate }}",
+                cant_split=True)
+    tag(cells[1], "if item.finding")
+    para(cells[1], I("Finding: {{ item.finding }}"), style="Table Text")
+    tag(cells[1], "endif")
     row_tag(recs, "else")
     row(recs, "", G("No recommendations recorded yet."), "", "")
     row_tag(recs, "endfor")

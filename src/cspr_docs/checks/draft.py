@@ -9,10 +9,11 @@ from typing import Literal
 Format = Literal["docx", "pdf", "text"]
 Kind = Literal[
     "body", "row", "header", "footer", "footnote", "endnote", "comment", "deleted", "textbox", "alt-text",
-    "property", "metadata", "annotation", "form-field", "file-name",
+    "property", "metadata", "annotation", "form-field", "file-name", "prompt",
 ]
 SOURCE_KINDS = frozenset({"body", "row"})
-"""Blocks that make up the main text (sections, headings, recommendations are looked for there)."""
+"""Blocks that make up the main text (sections, headings, recommendations are looked for there). Template guidance
+and placeholder text ("prompt" blocks) is not main text: a section holding only prompts is empty."""
 
 
 @dataclass(slots=True)

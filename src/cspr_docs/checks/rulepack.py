@@ -1,5 +1,5 @@
 """Rule packs (`--rules FILE`, or `check-rules.yaml` beside partnership.yaml): heading synonyms, extra required
-sections, severities, disabled rules, allow-listed terms (each with a reason), markings and nicknames."""
+sections, severities, disabled rules, allow-listed terms (each with a reason), markings, nicknames and places."""
 
 from __future__ import annotations
 
@@ -41,6 +41,8 @@ class _Pack(Strict):
     allow: list[_Allow] = list_field()
     markings: list[Text] = list_field()
     nicknames: dict[str, list[Text]] = Field(default_factory=dict)
+    places: list[Text] = list_field(description="Towns, villages or estates that, with an age and a school, could "
+                                    "identify the child (quasi-identifier)")
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,7 @@ class RulePack:
     allow: list[AllowEntry] = field(default_factory=list)
     markings: list[str] = field(default_factory=list)
     nicknames: dict[str, list[str]] = field(default_factory=dict)
+    places: list[str] = field(default_factory=list)
 
     def merged(self, other: RulePack) -> RulePack:
         """This pack with `other` layered on top (other's severities and markings win)."""
@@ -93,6 +96,7 @@ class RulePack:
             allow=[*self.allow, *other.allow],
             markings=other.markings or self.markings,
             nicknames=nicknames,
+            places=[*self.places, *other.places],
         )
 
 
@@ -118,6 +122,7 @@ def load_rule_pack(path: Path, *, rule_ids: set[str], heading_ids: set[str]) -> 
         allow=[AllowEntry(a.term, a.reason, tuple(a.files)) for a in pack.allow],
         markings=list(pack.markings),
         nicknames={k: list(v) for k, v in pack.nicknames.items()},
+        places=list(pack.places),
     )
 
 

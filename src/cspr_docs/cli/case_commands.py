@@ -32,8 +32,9 @@ def case_group() -> None:
 @case_group.command("check")
 @click.argument("case", type=click.Path(path_type=Path))
 def case_check_command(case: Path) -> None:
-    """Validate a case file (or folder) and report every problem at once."""
-    from cspr_docs.load import load_case
+    """Validate a case file (or folder) and report every problem at once; then any warnings (exit 0)."""
+    from cspr_docs.load import format_loc, load_case
+    from cspr_docs.model.consistency import find_observations
 
     loaded = load_case(case)
     c = loaded.case
@@ -41,6 +42,8 @@ def case_check_command(case: Path) -> None:
         f"ok: {loaded.path}: case {c.reference} ({c.route} route), {len(c.children)} child(ren), "
         f"{len(c.family)} family member(s), {len(c.agencies)} agencies"
     )
+    for loc, message in find_observations(c):
+        click.echo(f"warning: {loaded.path}: {format_loc(loc)}: {message}")
 
 
 @cli.command("schema")

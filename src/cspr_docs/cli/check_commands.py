@@ -29,7 +29,9 @@ def check_command(ctx: click.Context, drafts: tuple[Path, ...], case_path: Path 
 
     \b
     Exit codes: 0 no errors (warnings fail only with --strict); 1 findings;
-    3 a draft, the case or the rule pack cannot be read or is refused for safety.
+    3 a draft, the case or the rule pack cannot be read or is refused for safety;
+    4 reading a PDF went over its time or memory limit. Without --case, names and
+    dates of birth are not looked for (a note on stderr says so).
     """
     if list_rules:
         from cspr_docs.checks.registry import RULES
@@ -45,4 +47,10 @@ def check_command(ctx: click.Context, drafts: tuple[Path, ...], case_path: Path 
 
     summary = check_drafts(drafts, kind=kind, case_path=case_path, rules=rules, strict=strict)
     click.echo(render(summary, fmt), nl=False)
+    if case_path is None:
+        from cspr_docs.checks.registry import RULES
+
+        skipped = [rule.id for rule in RULES.values() if rule.needs_case and kind in rule.kinds]
+        click.echo(f"note: without --case these rules did not run: {', '.join(skipped)}; the drafts were NOT "
+                   "checked for real names or dates of birth (give --case CASE)", err=True)
     ctx.exit(int(summary.exit_code))

@@ -78,7 +78,8 @@ def get_password(encrypt: bool, password_env: str | None, password_file: Path | 
 @click.argument("kind")
 @click.option("--case", "case_path", required=True, type=click.Path(path_type=Path), help="case.yaml or its folder.")
 @click.option("--recipients", type=click.Path(path_type=Path, dir_okay=False),
-              help="Recipients in a .csv, .xlsx or .yaml file [default: the case's agencies].")
+              help="Agency recipients in a .csv, .xlsx or .yaml file (per-agency kinds only) "
+                   "[default: the kind's recipients in the case].")
 @click.option("--only", multiple=True, metavar="ID",
               help="Only these recipient ids (repeat, or separate with commas).")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False),
@@ -115,27 +116,37 @@ def merge_command(
     draft: bool,
     timeout: float,
 ) -> None:
-    """One KIND document per agency, from one compiled template, plus manifest.csv and manifest.json.
+    """One KIND document per recipient, from one compiled template, plus manifest.csv and manifest.json.
 
     \b
-    Kinds: the per-agency documents (PER = agency in `cspr-docs templates list`).
+    Kinds: the per-recipient documents (PER in `cspr-docs templates list`): agency kinds go to
+    the case's agencies (requests only to those the terms of reference ask), practitioner kinds
+    to review.practitioners, family kinds to family members with a `contact`.
     Files: <reference>_<kind>_<recipient id>.docx (and .pdf), <reference>_<kind>-combined.pdf,
-    manifest.csv and manifest.json (recipient id, name, email, files, sha256), written last.
-    Recipient files have the columns of agencies[]: id, name, type, contact_name (or contact.name),
-    role, email, phone, address (lines separated by ';'), statutory_partner; every cell is text.
+    manifest.csv and manifest.json (recipient id, name, email, files, sha256), written last;
+    family members are listed by pseudonym only.
+    --recipients files (agency kinds) have the columns of agencies[]: id, name, type,
+    contact_name (or contact.name), role, email, phone, address (lines separated by ';'),
+    statutory_partner; every cell is text.
     """
+    from cspr_docs.collect import collected
     from cspr_docs.documents import CATALOGUE
+    from cspr_docs.documents import recipients as recipients_of
     from cspr_docs.load import load_case
     from cspr_docs.merge import merge
     from cspr_docs.recipients import load_recipients, select
 
     entry = CATALOGUE.get(kind)
-    if entry is None or entry.per_recipient != "agency":
-        choices = ", ".join(k.id for k in CATALOGUE.values() if k.per_recipient == "agency")
-        raise click.BadParameter(f"{kind!r} is not a per-agency document; choose from: {choices}", param_hint="KIND")
+    if entry is None or entry.per_recipient is None:
+        choices = ", ".join(k.id for k in CATALOGUE.values() if k.per_recipient is not None)
+        raise click.BadParameter(f"{kind!r} is not a per-recipient document; choose from: {choices}",
+                                 param_hint="KIND")
+    if recipients is not None and entry.per_recipient != "agency":
+        raise click.UsageError(f"--recipients lists agencies; {kind} goes to each {entry.per_recipient}, "
+                               "taken from the case (use --only ID to choose some)")
     password = None if dry_run else get_password(encrypt, password_env, password_file)
     loaded = load_case(case_path)
-    chosen = load_recipients(recipients) if recipients is not None else list(loaded.case.agencies)
+    chosen = load_recipients(recipients) if recipients is not None else recipients_of(loaded.case, entry)
     wanted = [ident.strip() for item in only for ident in item.split(",") if ident.strip()]
     selected = select(chosen, wanted)
     with progress_bar(quiet) as progress:
@@ -147,6 +158,7 @@ def merge_command(
             issue_date=issue_date.date() if issue_date else dt.date.today(),
             templates=templates,
             draft=draft,
+            collected=collected(loaded.case, loaded.folder),
             pdf=pdf or encrypt,
             combined=combined,
             password=password,

@@ -26,7 +26,25 @@ def after_render(
         return convert_outputs(docx_paths, password=password, force=force, progress=progress)
 
 
-@cli.command("render")
+class KindsHelpCommand(click.Command):
+    """A command whose help lists the catalogue's kinds, read only when help is shown (keeps startup light)."""
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        import inspect
+        import textwrap
+
+        from cspr_docs.documents import CATALOGUE
+
+        kinds = textwrap.fill(", ".join(CATALOGUE) + ".", width=76, initial_indent="Kinds: ", break_on_hyphens=False)
+        original = self.help or ""
+        self.help = inspect.cleandoc(original).replace("{kinds}", kinds)
+        try:
+            super().format_help_text(ctx, formatter)
+        finally:
+            self.help = original
+
+
+@cli.command("render", cls=KindsHelpCommand)
 @click.argument("kinds", nargs=-1, metavar="[KIND]...")
 @click.option("--all", "all_reached", is_flag=True, help="Every document the case has reached on its route.")
 @click.option("--stage", type=STAGE_CHOICE, help="Every reached document of one stage.")
@@ -60,10 +78,9 @@ def render_command(
     """Render documents of a case as .docx: the KINDs named, or --all / --stage.
 
     \b
-    Kinds: referral-form, information-request-letter, information-request-reply,
-    combined-summary, panel-covering-letter, reviewer-notification, terms-of-reference,
-    final-report, publication-notice. Per-agency kinds give one file per agency:
-    <reference>_<kind>[_<agency id>].docx
+    {kinds}
+    Per-recipient kinds give one file per agency, practitioner or family member:
+    <reference>_<kind>[_<recipient id>].docx
     """
     from cspr_docs.collect import collected
     from cspr_docs.documents import CATALOGUE

@@ -1,10 +1,8 @@
-"""Read the fillable PDF reply's AcroForm fields by name (pypdf, in a child process bounded in time and memory)."""
+"""Read the fillable PDF reply's AcroForm fields by name (pypdf, in the PDF sandbox cspr_docs.pdf.probe)."""
 
 from __future__ import annotations
 
-import multiprocessing
 from pathlib import Path
-from typing import Any
 
 from cspr_docs.collect.reply import REPLY_KIND, RawReply
 from cspr_docs.errors import InputError
@@ -25,20 +23,16 @@ EVENT_COLUMNS = ("date", "event", "who", "action", "significance")
 
 
 def read_pdf(path: Path, *, time_limit: float = TIME_LIMIT, memory_limit: int = MEMORY_LIMIT) -> RawReply:
-    """Read a returned PDF reply. Encrypted, truncated, oversized, slow or formless PDFs raise InputError (3)."""
-    try:
-        size = path.stat().st_size
-        with path.open("rb") as handle:
-            head = handle.read(1024)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    if size > MAX_BYTES:
-        raise InputError(f"{path}: file is {size // (1024 * 1024)} MiB, over the {MAX_BYTES // (1024 * 1024)} MiB limit")
-    if b"%PDF-" not in head:
-        raise InputError(f"{path}: not a PDF (no %PDF header)")
-    fields, error = _run_limited(path, time_limit, memory_limit)
-    if error:
-        raise InputError(f"{path}: {error}")
+    """Read a returned PDF reply in the PDF sandbox (cspr_docs.pdf.probe).
+
+    Raises:
+        InputError: missing, oversized, not a PDF, encrypted, corrupt or without form fields (exit 3).
+        ExternalToolError: reading it took longer than `time_limit` or more than `memory_limit` (exit 4).
+    """
+    from cspr_docs.pdf.probe import run_pdf_job
+
+    [fields] = run_pdf_job("form-fields", [path], timeout=time_limit, memory_limit=memory_limit, max_bytes=MAX_BYTES,
+                           error=InputError)
     if not fields:
         raise InputError(f"{path}: the PDF has no form fields; it is not the fillable reply form")
     return from_fields(path, fields)
@@ -104,55 +98,15 @@ def _events(raw: RawReply, text: str) -> list[dict[str, str]]:
     return events
 
 
-def _run_limited(path: Path, time_limit: float, memory_limit: int) -> tuple[dict[str, str], str]:
-    context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(path, memory_limit, send), daemon=True)
-    process.start()
-    send.close()
-    try:
-        if not receive.poll(time_limit):
-            return {}, f"reading the PDF took longer than {time_limit:g} s; refused"
-        try:
-            return receive.recv()
-        except EOFError:
-            return {}, "the PDF reader stopped (out of memory or a crash); refused"
-    finally:
-        if process.is_alive():
-            process.kill()
-        process.join(5)
-        receive.close()
-
-
-def _child(path: Path, memory_limit: int, send: Any) -> None:  # pragma: no cover - runs in the child process
-    import resource
-
-    try:
-        resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
-    except (ValueError, OSError):
-        pass
-    try:
-        result: tuple[dict[str, str], str] = (_fields(path), "")
-    except MemoryError:
-        result = ({}, f"reading the PDF needs more than {memory_limit // (1024 * 1024)} MiB; refused")
-    except _Encrypted:
-        result = ({}, "the PDF is encrypted; send the unencrypted reply")
-    except Exception as exc:  # noqa: BLE001 - pypdf raises many types for corrupt files
-        result = ({}, f"the PDF is corrupt or unreadable ({type(exc).__name__})")
-    send.send(result)
-    send.close()
-
-
-class _Encrypted(Exception):
-    pass
-
-
-def _fields(path: Path) -> dict[str, str]:
+def extract_fields(path: str) -> dict[str, str]:  # pragma: no cover - runs in the sandbox's child process
+    """Every AcroForm field's value as text, by field name."""
     from pypdf import PdfReader
+
+    from cspr_docs.pdf.probe import Encrypted
 
     reader = PdfReader(path, strict=False)
     if reader.is_encrypted:
-        raise _Encrypted
+        raise Encrypted
     out: dict[str, str] = {}
     for name, field in (reader.get_fields() or {}).items():
         value = field.get("/V")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
 from cspr_docs.model.base import IsoDate, Strict, Text, list_field
 
@@ -72,3 +72,4 @@ class Partnership(Strict):
     timescales: Timescales = Field(default_factory=Timescales)
     closure_days: list[IsoDate] = list_field(description="Extra non-working days, e.g. council closure days")
     quorum: Quorum = Field(default_factory=Quorum)
+    _logo_image: Any = PrivateAttr(default=None)  # the checked logo path, attached by load_case (render/logo.py)

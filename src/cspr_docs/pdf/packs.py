@@ -133,6 +133,17 @@ def resolve_parts(spec: PackSpec, case_file: Any, notification: Path | None) -> 
     return resolved
 
 
+def _check_document(path: Path) -> None:
+    """Refuse a document LibreOffice should not open (InputError, exit 3): parts may come from agencies' replies.
+
+    Zip bombs, encrypted parts, macros or ActiveX, DOCTYPE/entities, and links to external templates, images or
+    objects (which LibreOffice could fetch) are refused; web and mail hyperlinks are fine.
+    """
+    from cspr_docs.safezip import check_docx
+
+    check_docx(path, error=InputError, refuse_external=True).close()
+
+
 def build_pack(
     pack: str,
     case_file: Any,
@@ -148,6 +159,9 @@ def build_pack(
     """Build a pack PDF for a loaded case; .docx parts are converted first (one LibreOffice batch).
 
     With a password the pack is encrypted before it reaches `out`, so no plain copy is ever published.
+
+    Raises:
+        InputError: a part is missing or ambiguous, or a document part is unsafe to open (exit 3).
     """
     from cspr_docs.pdf.bundle import bundle_pdfs
     from cspr_docs.pdf.convert import convert_to_pdf
@@ -158,6 +172,8 @@ def build_pack(
     ensure_folder(target.parent)
     check_targets([target], force=force)
     parts = resolve_parts(spec, case_file, notification)
+    for path in sorted({p for _, p in parts if p.suffix.lower() != ".pdf"}):
+        _check_document(path)
     work = Path(tempfile.mkdtemp(prefix="cspr-pack-"))
     try:
         documents = sorted({p for _, p in parts if p.suffix.lower() != ".pdf"})

@@ -84,6 +84,7 @@ class Renderer:
         collected: dict[str, Any] | None = None,
     ) -> None:
         from cspr_docs.render.env import make_environment
+        from cspr_docs.render.logo import LogoEmbed, attached_logo
 
         self.case = case
         self.collected = collected
@@ -93,6 +94,8 @@ class Renderer:
         self.env = make_environment("draft" if draft else "strict")
         self._compiled: dict[str, Any] = {}
         self._bases: dict[bool, dict[str, Any]] = {}
+        logo = attached_logo(case.partnership)  # path checked by load_case; image and XML prepared once per run
+        self.logo = LogoEmbed(logo, f"{case.partnership.name} logo") if logo is not None else None
 
     def template(self, kind: DocumentKind) -> Any:
         """The compiled template of a kind (compiled on first use, then reused)."""
@@ -100,7 +103,10 @@ class Renderer:
             from cspr_docs.render.docx import compile_template
             from cspr_docs.render.pack import find_template
 
-            self._compiled[kind.id] = compile_template(find_template(kind, self.templates).path, self.env)
+            compiled = compile_template(find_template(kind, self.templates).path, self.env)
+            if self.logo is not None:
+                self.logo.embed(compiled)
+            self._compiled[kind.id] = compiled
         return self._compiled[kind.id]
 
     def context(self, kind: DocumentKind, recipient: Recipient | None = None) -> dict[str, Any]:
@@ -113,6 +119,7 @@ class Renderer:
         return document_context(
             self._bases[kind.publishable], kind, self.case,
             issue_date=self.issue_date, draft=self.draft, recipient=recipient,
+            logo=self.logo.markup if self.logo is not None else None,
         )
 
     def render(self, kind: DocumentKind, recipient: Recipient | None = None) -> bytes:

@@ -97,19 +97,23 @@ def document_context(
     issue_date: dt.date,
     draft: bool,
     recipient: Recipient | None = None,
+    logo: Any = None,
 ) -> dict[str, Any]:
-    """The full context of one document: the shared base plus `document` and (per-recipient kinds) `recipient`."""
+    """The full context of one document: the shared base plus `document` and (per-recipient kinds) `recipient`.
+
+    `logo`: the letterhead drawing (markup prepared once per run); `document.logo` is undefined without one.
+    """
     context = dict(base)
-    context["document"] = Node(
-        {
-            "kind": kind.id,
-            "title": kind.title,
-            "date": issue_date,
-            "marking": "" if kind.publishable else clean_text(case.partnership.protective_marking),
-            "draft": draft,
-        },
-        "document",
-    )
+    facts = {
+        "kind": kind.id,
+        "title": kind.title,
+        "date": issue_date,
+        "marking": "" if kind.publishable else clean_text(case.partnership.protective_marking),
+        "draft": draft,
+    }
+    if logo is not None:
+        facts["logo"] = logo
+    context["document"] = Node(facts, "document")
     if recipient is not None:
         context["recipient"] = to_node(recipient.model_dump(mode="python"), "recipient")
     return context

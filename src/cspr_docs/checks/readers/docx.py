@@ -53,10 +53,12 @@ def _parse(path: Path, archive: zipfile.ZipFile, name: str) -> etree._Element:
 
 
 class _Styles:
-    """Paragraph style id -> (heading level or None, bold), resolved through basedOn once per draft."""
+    """Paragraph style id -> (heading level or None, bold), resolved through basedOn once per draft; and the ids of
+    the paragraph styles that hold template guidance (named "Guidance")."""
 
     def __init__(self, root: etree._Element | None) -> None:
         raw: dict[str, tuple[str, str | None, int | None, bool]] = {}
+        self.guidance: set[str] = set()
         if root is not None:
             for style in root.iter(W + "style"):
                 if style.get(W + "type") != "paragraph":
@@ -71,6 +73,8 @@ class _Styles:
                     bold_el is not None and (bold_el.get(W_VAL) or "1").lower() not in _OFF,
                 )
         self.map: dict[str, tuple[int | None, bool]] = {sid: self._resolve(raw, sid, 0) for sid in raw}
+        self.guidance = {sid for sid, (name, *_) in raw.items() if name == "guidance"}
+        self.lists = {sid for sid, (name, *_) in raw.items() if name.startswith("list")}
 
     def _resolve(self, raw: dict, sid: str, depth: int) -> tuple[int | None, bool]:
         name, based, outline, bold = raw[sid]
@@ -119,9 +123,13 @@ class _PartReader:
         parts: list[str] = []
         deleted: list[str] = []
         alts: list[str] = []
+        prompts: list[str] = []
+        guidance = self._guidance_style(p)
         for el in p.iter(*_TEXT_TAGS):
             tag = el.tag
-            if tag == W_T:
+            if tag == W_T and (guidance or _placeholder_run(el)):
+                prompts.append(el.text or "")
+            elif tag == W_T:
                 parts.append(el.text or "")
             elif tag == WP_DOCPR:
                 alts.extend(v for v in (el.get("descr"), el.get("title"), el.get("name")) if v)
@@ -135,7 +143,7 @@ class _PartReader:
         self.index += 1
         if as_block:
             level, fallback = self._level(p, text), False
-            if level is None and kind == "body" and text.strip():
+            if level is None and kind == "body" and text.strip() and not self._list_item(p):
                 level = looks_like_heading(text, bold=len(text) < 90 and self._bold(p))
                 fallback = level is not None
             elif level is not None:
@@ -144,11 +152,22 @@ class _PartReader:
                 self._emit(text, kind, level=level if text.strip() else None, fallback_heading=fallback)
         if deleted:
             self._emit("".join(deleted), "deleted")
+        if "".join(prompts).strip():
+            self._emit("".join(prompts), "prompt")
         for alt in alts:
             self._emit(alt, "alt-text")
         for box in self.boxes.pop(p, ()):
             self._flow(box, "textbox")
         return text
+
+    def _list_item(self, p: etree._Element) -> bool:
+        """A paragraph in a list style ("List Number", "List Bullet"): an item, never a heading typed in body style."""
+        style = p.find(f"{W}pPr/{W}pStyle")
+        return style is not None and (style.get(W_VAL) or "") in self.styles.lists
+
+    def _guidance_style(self, p: etree._Element) -> bool:
+        style = p.find(f"{W}pPr/{W}pStyle")
+        return style is not None and (style.get(W_VAL) or "") in self.styles.guidance
 
     def _level(self, p: etree._Element, text: str) -> int | None:
         ppr = p.find(W + "pPr")
@@ -236,6 +255,12 @@ def read_docx(path: Path) -> Draft:
         _read_properties(path, archive, names, draft)
     draft.blocks.append(Block(text=path.stem, kind="file-name", part="file name"))
     return draft.finish()
+
+
+def _placeholder_run(t: etree._Element) -> bool:
+    """A run in Word's "Placeholder Text" style: a prompt the author has not replaced yet."""
+    style = t.getparent().find(f"{W}rPr/{W}rStyle")
+    return style is not None and (style.get(W_VAL) or "").lower() == "placeholdertext"
 
 
 def _part_order(name: str) -> tuple[int, str]:

@@ -1,9 +1,8 @@
-"""Read a PDF's text, metadata (Info and XMP), annotations and form fields with pypdf, in a child process bounded
-in time and memory (pypdf keeps fixing denial-of-service bugs; a hostile PDF must not hang CI)."""
+"""Read a PDF's text, metadata (Info and XMP), annotations and form fields with pypdf, in the PDF sandbox
+(cspr_docs.pdf.probe: a child process bounded in time and memory; a hostile PDF must not hang CI)."""
 
 from __future__ import annotations
 
-import multiprocessing
 import re
 from pathlib import Path
 from typing import Any
@@ -19,82 +18,43 @@ _SENTENCE_END = (".", "?", "!", ":", ";")
 
 
 def read_pdf(path: Path, *, time_limit: float = TIME_LIMIT, memory_limit: int = MEMORY_LIMIT) -> Draft:
-    """Read a PDF draft; encrypted, truncated, oversized or too-slow files raise DraftError (exit 3)."""
+    """Read a PDF draft in the PDF sandbox (cspr_docs.pdf.probe).
+
+    Raises:
+        DraftError: missing, empty, oversized, not a PDF, truncated, encrypted or corrupt (exit 3).
+        ExternalToolError: reading it took longer than `time_limit` or more than `memory_limit` (exit 4).
+    """
+    from cspr_docs.pdf.probe import precheck, run_pdf_job
+
+    precheck(path, MAX_BYTES)
     try:
-        size = path.stat().st_size
         with path.open("rb") as handle:
-            head = handle.read(1024)
-            handle.seek(max(0, size - 2048))
+            handle.seek(max(0, path.stat().st_size - 2048))
             tail = handle.read()
     except OSError as exc:
         raise DraftError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    if size > MAX_BYTES:
-        raise DraftError(f"{path}: file is {size // (1024 * 1024)} MiB, over the {MAX_BYTES // (1024 * 1024)} MiB limit")
-    if b"%PDF-" not in head:
-        raise DraftError(f"{path}: not a PDF (no %PDF header)")
     if b"%%EOF" not in tail:
         raise DraftError(f"{path}: the PDF is truncated or incomplete (no %%EOF trailer); export it again")
-    blocks, error = _run_limited(path, time_limit, memory_limit)
-    if error:
-        raise DraftError(f"{path}: {error}")
+    [blocks] = run_pdf_job("draft", [path], timeout=time_limit, memory_limit=memory_limit, max_bytes=MAX_BYTES)
     draft = Draft(path=path, format="pdf", blocks=[Block(**b) for b in blocks])
     draft.blocks.append(Block(text=path.stem, kind="file-name", part="file name"))
     draft.styled_headings = any(b.level is not None and not b.fallback_heading for b in draft.blocks)
     return draft.finish()
 
 
-def _run_limited(path: Path, time_limit: float, memory_limit: int) -> tuple[list[dict[str, Any]], str]:
-    context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(path, memory_limit, send), daemon=True)
-    process.start()
-    send.close()
-    try:
-        if not receive.poll(time_limit):
-            return [], f"reading the PDF took longer than {time_limit:g} s; refused"
-        try:
-            return receive.recv()
-        except EOFError:
-            return [], "the PDF reader stopped (out of memory or a crash); refused"
-    finally:
-        if process.is_alive():
-            process.kill()
-        process.join(5)
-        receive.close()
-
-
-def _child(path: Path, memory_limit: int, send: Any) -> None:  # pragma: no cover - runs in the child process
-    import resource
-
-    try:
-        resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
-    except (ValueError, OSError):
-        pass
-    try:
-        result: tuple[list[dict[str, Any]], str] = (_extract(path), "")
-    except MemoryError:
-        result = ([], f"reading the PDF needs more than {memory_limit // (1024 * 1024)} MiB; refused")
-    except _Refused as exc:
-        result = ([], str(exc))
-    except Exception as exc:  # noqa: BLE001 - pypdf raises many types for corrupt files
-        result = ([], f"the PDF is corrupt or unreadable ({type(exc).__name__})")
-    send.send(result)
-    send.close()
-
-
-class _Refused(Exception):
-    pass
-
-
-def _extract(path: Path) -> list[dict[str, Any]]:
+def extract(path: str) -> list[dict[str, Any]]:  # pragma: no cover - runs in the sandbox's child process
+    """The draft's blocks as plain dicts: page text, annotations, Info and XMP metadata, form fields."""
     from pypdf import PdfReader
+
+    from cspr_docs.pdf.probe import Encrypted
 
     reader = PdfReader(path, strict=False)
     if reader.is_encrypted:
-        raise _Refused("the PDF is encrypted; check the unencrypted file (or the .docx)")
+        raise Encrypted
     blocks: list[dict[str, Any]] = []
     headings = _outline_titles(reader)
     for number, page in enumerate(reader.pages, start=1):
+        page.get_contents()  # extract_text hides a MemoryError from an inflate bomb; this lets it reach the sandbox
         _page_blocks(page.extract_text() or "", number, headings, blocks)
         for annot_ref in page.get("/Annots") or []:
             annot = annot_ref.get_object()

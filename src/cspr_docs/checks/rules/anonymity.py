@@ -148,7 +148,9 @@ class NameMatcher:
 def _where(block: Any) -> str:
     return {"deleted": " (in a tracked deletion)", "comment": " (in a comment)", "property": " (in the document "
             "properties)", "metadata": " (in the PDF metadata)", "file-name": " (in the file name)",
-            "alt-text": " (in an image's alternative text)", "textbox": " (in a text box)"}.get(block.kind, "")
+            "alt-text": " (in an image's alternative text)", "textbox": " (in a text box)",
+            "prompt": " (in template guidance text)", "annotation": " (in a PDF annotation)",
+            "form-field": " (in a PDF form field)"}.get(block.kind, "")
 
 
 def check_real_name(ctx: Any) -> Iterator[Finding]:
@@ -176,24 +178,91 @@ def check_initials(ctx: Any) -> Iterator[Finding]:
 
 
 def check_date_of_birth(ctx: Any) -> Iterator[Finding]:
+    from cspr_docs.checks.rules.hygiene import WORKING_KINDS
+
     matcher = ctx.matcher()
+    # A marked working document (combined summary, terms of reference) may need a baby's birth as an event: a
+    # warning there; in a report for publication it is an error.
+    working = ctx.kind in WORKING_KINDS
+    severity = "warning" if working else None
     for block in ctx.draft.blocks:
         if not matcher.dobs:
             return
         norm = ctx.norm(block)
         for pattern, label, year in matcher.dobs:
             if year in norm and next(bounded(pattern, norm), None):
+                advice = "keep it only if the reader needs it" if working else "give an age instead"
                 yield ctx.finding("date-of-birth", f"a date of birth from the case data ({label}) appears"
-                                  f"{_where(block)}; give an age instead", block)
+                                  f"{_where(block)}; {advice}", block, severity=severity)
+
+
+_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+                 "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
+
+
+def age_pattern(child: Any, on: dt.date | None) -> re.Pattern[str] | None:
+    """The child's age as a draft would give it ("5-year-old", "aged five", "5 months old"), from `age` or from
+    the date of birth at the incident date; None when neither is known."""
+    found = re.search(r"(\d+)\s*(year|yr|month|week|day)", normalise(child.age or ""))
+    if found:
+        number, unit = int(found.group(1)), {"yr": "year"}.get(found.group(2), found.group(2))
+    elif child.date_of_birth and on:
+        months = (on.year - child.date_of_birth.year) * 12 + on.month - child.date_of_birth.month
+        months -= on.day < child.date_of_birth.day
+        if months < 0:
+            return None
+        number, unit = (months, "month") if months < 24 else (months // 12, "year")
+    else:
+        return None
+    num = rf"(?:{number}|{_NUMBER_WORDS[number]})" if number < len(_NUMBER_WORDS) else str(number)
+    units = rf"(?:{unit}s?{'|yrs?' if unit == 'year' else ''})"
+    return re.compile(rf"(?:{num}[\s-]*{units}[\s-]*(?:old|of age)|{num}[\s-]+{unit}[\s-]+old|aged\s+(?:about\s+)?{num}"
+                      rf"|age\s+(?:of\s+)?{num})(?![\w])")
+
+
+def _places(ctx: Any) -> list[tuple[str, str]]:
+    """(normalised place, label): the rule pack's `places`, and the lines of family addresses without a number,
+    except names of the partnership's own area (public in every report)."""
+    case = ctx.case
+    public = normalise(" ".join([case.partnership.name, case.incident.local_authority,
+                                 *(c.local_authority for c in case.children)]))
+    found = [(normalise(p).strip(), f"rule pack places[{i}]") for i, p in enumerate(ctx.pack.places)]
+    for i, member in enumerate(case.family):
+        for line in (member.contact.address if member.contact else [])[1:]:
+            place = normalise(line).strip()
+            if len(place) >= 4 and not re.search(r"\d", place) and place not in public:
+                found.append((place, f"family[{i}].contact.address"))
+    return [(p, label) for p, label in found if p and p not in ctx.matcher().allowed]
+
+
+def _first(ctx: Any, test: Any) -> Any:
+    return next((b for b in ctx.draft.blocks if b.kind != "file-name" and test(ctx.norm(b))), None)
 
 
 def check_quasi_identifier(ctx: Any) -> Iterator[Finding]:
     matcher = ctx.matcher()
     for block in ctx.draft.blocks:
         if not matcher.schools:
-            return
+            break
         norm = ctx.norm(block)
         for school, label in matcher.schools:
             if school in norm and school not in matcher.allowed:
                 yield ctx.finding("quasi-identifier", f"the school from the case data ({label}) is named"
                                   f"{_where(block)}; with an age and a town it can identify the child", block)
+    if ctx.case is None or not matcher.schools:
+        return
+    places = [(re.compile(re.escape(p) + r"(?![\w])"), label) for p, label in _places(ctx)]
+    for i, child in enumerate(ctx.case.children):
+        school = normalise(child.school or "").strip()
+        age = age_pattern(child, ctx.case.incident.date)
+        if len(school) < 4 or school in matcher.allowed or age is None or not places:
+            continue
+        school_at = _first(ctx, lambda text, school=school: school in text)
+        if school_at is None or _first(ctx, lambda text, age=age: next(bounded(age, text), None)) is None:
+            continue
+        place = next((label for pattern, label in places
+                      if _first(ctx, lambda text, pattern=pattern: next(bounded(pattern, text), None))), None)
+        if place is not None:
+            yield ctx.finding("quasi-identifier", f"the age (children[{i}].age), the school (children[{i}].school) and "
+                              f"a place ({place}) all appear in the draft: together they can identify the child; "
+                              "generalise at least one (e.g. 'a primary school in the area')", school_at)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from cspr_docs.checks.draft import Section
@@ -102,8 +103,9 @@ def _sections(ctx: Any) -> list[Section]:
 
 
 def _body_text(ctx: Any) -> str:
+    """The main text without headings: a heading's own words must not fill the section it heads."""
     if "body_text" not in ctx.cache:
-        ctx.cache["body_text"] = normalise("\n".join(b.text for b in ctx.draft.body()))
+        ctx.cache["body_text"] = normalise("\n".join(b.text for b in ctx.draft.body() if b.level is None))
     return ctx.cache["body_text"]
 
 
@@ -183,15 +185,46 @@ def check_minimum_content(ctx: Any) -> Iterator[Finding]:
                               empty.heading_block if empty else None, part=None if empty else "body")
 
 
+def _place(block: Any) -> str:
+    if block.line is not None:
+        return f"line {block.line}"
+    if block.page is not None:
+        return f"page {block.page}"
+    return f"¶{block.index}" if block.index is not None else block.part
+
+
+def _titled(ctx: Any, section: Section) -> str:
+    return f"'{ctx.redact(section.title)[:60]}' ({_place(section.heading_block)})"
+
+
 def check_required_sections(ctx: Any) -> Iterator[Finding]:
+    """Each section the rule pack requires: present, not empty, once, and in the order the pack lists them."""
+    placed: list[tuple[str, Section, str]] = []
     for required in ctx.pack.required:
         if ctx.kind not in required.kinds:
             continue
+        severity = required.severity
         wanted = [normalise(h) for h in required.headings]
-        titles = [normalise(s.title) for s in _sections(ctx) if s.heading_block is not None]
-        if not any(w in t for w in wanted for t in titles):
+        matches = [s for s in _sections(ctx) if s.heading_block is not None
+                   and any(w in normalise(s.title) for w in wanted)]
+        if not matches:
             yield ctx.finding("required-section", f"required section '{required.id}' (rule pack) is missing",
-                              part="body", severity=required.severity)  # type: ignore[arg-type]
+                              part="body", severity=severity)  # type: ignore[arg-type]
+            continue
+        if len(matches) > 1:
+            yield ctx.finding("required-section", f"required section '{required.id}' appears {len(matches)} times: "
+                              f"{_titled(ctx, matches[0])} and {_titled(ctx, matches[1])}; keep one",
+                              matches[1].heading_block, severity=severity)  # type: ignore[arg-type]
+        if not any(s.text().strip() or _has_subsections(ctx, s) for s in matches):
+            yield ctx.finding("required-section", f"required section '{required.id}' (rule pack) is empty",
+                              matches[0].heading_block, severity=severity)  # type: ignore[arg-type]
+        placed.append((required.id, matches[0], severity))
+    position = {id(s): i for i, s in enumerate(_sections(ctx))}
+    for (before_id, before, _), (after_id, after, severity) in pairwise(placed):
+        if position[id(after)] < position[id(before)]:
+            yield ctx.finding("required-section", f"required section '{after_id}' {_titled(ctx, after)} comes before "
+                              f"'{before_id}' {_titled(ctx, before)}; the rule pack puts '{before_id}' first",
+                              after.heading_block, severity=severity)  # type: ignore[arg-type]
 
 
 _REVIEWER_LABEL = re.compile(r"(?i:(?:(?:independent|lead|external)\s+)?(?:reviewer|author)s?(?:\s*\([^)]*\))?\s*[:\-]\s*)"

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -26,6 +27,10 @@ WORKING_KINDS = ("combined-summary", "terms-of-reference")
 
 def check_leftover_placeholder(ctx: Any) -> Iterator[Finding]:
     for block in ctx.draft.blocks:
+        if block.kind == "prompt":
+            yield ctx.finding("leftover-placeholder", "leftover template guidance or placeholder text ('Guidance' or "
+                              "'Placeholder Text' style): replace it with the report's own text, or delete it", block)
+            continue
         if block.kind in ("file-name", "deleted") or not _MAYBE_PLACEHOLDER.search(block.text):
             continue
         for label, pattern in PLACEHOLDERS:
@@ -101,7 +106,11 @@ def check_genogram(ctx: Any) -> Iterator[Finding]:
 def check_heading_style(ctx: Any) -> Iterator[Finding]:
     if ctx.draft.format != "docx" or not ctx.draft.styled_headings:
         return
-    for block in ctx.draft.body():
-        if block.fallback_heading:
+    fallbacks = [b for b in ctx.draft.body() if b.fallback_heading]
+    # The same bold line three or more times is a label repeated in a form-like layout (e.g. per agency), not a
+    # section heading typed in the wrong style.
+    counts = Counter(normalise(b.text).strip() for b in fallbacks)
+    for block in fallbacks:
+        if counts[normalise(block.text).strip()] < 3:
             yield ctx.finding("heading-style", "this line looks like a heading but is in a body style: use a "
                               "Heading style so contents and checks find it", block)

@@ -1,0 +1,107 @@
+"""Render -> check on our own documents: a fresh final-report skeleton fails only on what a skeleton lacks (its
+guidance prompts and the sections the reviewer writes); the combined summary of a complete case passes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import CASES, fixture_cases
+
+SKELETON = {
+    ("family-involvement", "error"), ("leftover-placeholder", "error"), ("minimum-content", "error"),
+    ("systemic-analysis", "error"),
+}
+EXPECTED: dict[tuple[str, str], set[tuple[str, str]]] = {
+    ("notification-death", "final-report"): SKELETON,
+    # the complete case: a baby's birth is a key event in the agencies' replies (a warning in a working document)
+    ("notification-death", "combined-summary"): {("date-of-birth", "warning")},
+    ("notification-death", "terms-of-reference"): {("leftover-placeholder", "error")},  # the budget is to agree
+    ("sibling-group", "final-report"): SKELETON | {("quasi-identifier", "warning")},  # school among the agencies
+    ("sibling-group", "combined-summary"): {("leftover-placeholder", "error")},  # "Reply awaited"
+    ("sibling-group", "terms-of-reference"): {("leftover-placeholder", "error")},
+    ("referral-serious-harm", "combined-summary"): {("leftover-placeholder", "error")},
+}
+SKELETON_MINIMUM = {"professional-decisions", "agencies-working-together", "good-practice", "agencies-learn"}
+
+
+def rendered(invoke, case: Path, out: Path) -> dict[str, Path]:
+    result = invoke("render", "--all", "--case", case, "--out", out, "--date", "2026-06-01")
+    assert result.exit_code == 0, result.stderr
+    kinds = ("final-report", "combined-summary", "terms-of-reference")
+    return {kind: path for kind in kinds for path in out.glob(f"*_{kind}.docx")}
+
+
+def check(invoke, path: Path, kind: str, case: Path) -> tuple[int, list[dict]]:
+    result = invoke("check", path, "--kind", kind, "--case", case, "--format", "json")
+    return result.exit_code, json.loads(result.stdout)["files"][0]["findings"]
+
+
+@pytest.mark.parametrize("case", fixture_cases(), ids=lambda p: p.name)
+def test_rendered_reports_fail_only_on_what_they_lack(invoke, tmp_path, case) -> None:
+    drafts = rendered(invoke, case, tmp_path / "out")
+    expected = {kind: rules for (name, kind), rules in EXPECTED.items() if name == case.name}
+    assert set(drafts) == set(expected)
+    for kind, path in drafts.items():
+        code, findings = check(invoke, path, kind, case)
+        assert {(f["rule"], f["severity"]) for f in findings} == expected[kind], (kind, findings)
+        assert code == (1 if any(severity == "error" for _, severity in expected[kind]) else 0)
+
+
+def test_skeleton_findings_point_at_each_prompt_and_each_empty_section(invoke, tmp_path) -> None:
+    from docx import Document
+
+    case = CASES / "notification-death"
+    path = rendered(invoke, case, tmp_path / "out")["final-report"]
+    prompts = [p for p in Document(str(path)).paragraphs if p.style.name == "Guidance"]
+    findings = check(invoke, path, "final-report", case)[1]
+    leftovers = [f for f in findings if f["rule"] == "leftover-placeholder"]
+    assert len(leftovers) == len(prompts) + 1 > 5  # and the contents field, not yet updated
+    assert {f["location"]["heading"] for f in leftovers} >= {"Good practice", "Systemic or underlying reasons",
+                                                             "Contents"}
+    missing = {f["message"].split("(")[1].split(";")[0] for f in findings if f["rule"] == "minimum-content"}
+    assert missing == SKELETON_MINIMUM
+
+
+def test_filled_skeleton_passes(invoke, tmp_path) -> None:
+    """Replace every prompt with the reviewer's text and the skeleton passes: the prompts were the only gap."""
+    from docx import Document
+
+    case = CASES / "notification-death"
+    path = rendered(invoke, case, tmp_path / "out")["final-report"]
+    document = Document(str(path))
+    text = {
+        "Foreword": "The partners thank the family and the practitioners who took part.",
+        "Scope and method": "Criminal proceedings were ongoing; the police agreed the review's contact with Father.",
+        "Family involvement": ("Mother was invited and met the reviewer twice. Father declined to take part because "
+                               "criminal proceedings are ongoing."),
+        "What happened": "Child N died in December 2025 after sleeping on a sofa with Father.",
+        "Key practice episodes": ("In October 2025 the team manager decided to close the plan because Mother said "
+                                  "Father had left."),
+        "How agencies worked together": "Multi-agency working was weakest when the plan closed.",
+        "Systemic": "The underlying reasons were systemic: closures did not require checks with adult services.",
+        "Whether the shortcomings": "These are features of practice in general across the partnership.",
+        "Good practice": "The midwives' safer sleep advice was good practice.",
+        "What would need": "Agencies would need to act differently to prevent harm in similar circumstances.",
+        "Conclusions": "Learning will be shared through a 7-minute briefing.",
+        "Appendix A": "The terms of reference are attached.",
+        "Appendix B": "CIN: child in need.",
+    }
+    heading = ""
+    for paragraph in document.paragraphs:
+        if paragraph.style.name.startswith("Heading"):
+            heading = paragraph.text
+        elif paragraph.style.name == "Guidance":
+            paragraph.style = document.styles["Normal"]
+            for run in paragraph.runs[1:]:
+                run.text = ""
+            paragraph.runs[0].text = next(v for k, v in text.items() if heading.startswith(k))
+        for run in paragraph.runs:
+            if run.style is not None and run.style.name == "Placeholder Text":  # the contents, as Word updates it
+                run.style, run.text = None, "Introduction and reasons for the review\t1"
+    filled = tmp_path / "filled.docx"
+    document.save(str(filled))
+    code, findings = check(invoke, filled, "final-report", case)
+    assert (code, findings) == (0, [])
