@@ -203,3 +203,19 @@ def test_export_then_check_round_trip_of_the_real_pack(invoke, tmp_path):
     assert invoke("templates", "export", dest).exit_code == 0
     result = invoke("templates", "check", "--templates", dest)
     assert result.exit_code == 0, result.stderr
+
+
+def test_letters_greet_the_lead_by_salutation_or_by_name(invoke, case_copy, tmp_path):
+    from docx import Document
+
+    folder = case_copy("notification-death")
+    out = tmp_path / "out"
+    result = invoke("render", "information-request-letter", "--case", folder, "--out", out, "--date", "2025-12-19")
+    assert result.exit_code == 0, result.stderr
+
+    def text(agency: str) -> str:
+        return "\n".join(p.text for p in Document(out / f"NSCP-2025-014_information-request-letter_{agency}.docx").paragraphs)
+
+    assert "Dear DI Pryddy," in text("police")
+    assert "Dear Detective Inspector Owen Pryddy," not in text("police")
+    assert any(line.startswith("Dear ") and line.endswith(",") for line in text("csc").splitlines())

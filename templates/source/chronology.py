@@ -72,7 +72,7 @@ def multi_agency_chronology():
     section.page_width, section.page_height = Twips(16838), Twips(11906)
     letterhead(doc)
     para(doc, "Multi-agency chronology: {{ subject }}", style="Title")
-    guidance(doc, "Merged by cspr-docs collect from each agency's chronology (or, before a review, the key events "
+    guidance(doc, "Merged from each agency's chronology (or, before a review, the key events "
              "of its information request reply). Dates are shown as the agency wrote them. A date covering a "
              "period (a month, \"early 2025\", a year) is placed at the start of that period, before the events "
              "dated within it; an uncertain date (\"?\") follows a certain one; a date that could not be read is "
@@ -95,7 +95,7 @@ def multi_agency_chronology():
         "{% endif %}", "{{ entry.child_seen }}{% if entry.child_seen and entry.child_voice %}; {% endif %}"
         "{{ entry.child_voice }}", "{{ entry.action }}", "{{ entry.significance }}", cant_split=True)
     row_tag(events, "else")
-    row(events, "", G("No events collected yet: run cspr-docs collect on the agencies' replies or chronologies."),
+    row(events, "", G("No events have been collected yet from the agencies' replies or chronologies."),
         "", "", "", "", "", "", "")
     row_tag(events, "endfor")
     para(doc, "")

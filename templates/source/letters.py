@@ -41,7 +41,8 @@ def information_request_letter():
     letterhead(doc)
     date_and_reference(doc)
     agency_addressee(doc)
-    para(doc, "Dear {{ recipient.contact.name }},")
+    para(doc, "Dear {% if recipient.contact.salutation %}{{ recipient.contact.salutation }}{% else %}"
+              "{{ recipient.contact.name }}{% endif %},")
     subject_line(doc, "{% if case.route == \"notification\" %}Rapid review{% else %}Referral for a child "
                  "safeguarding practice review{% endif %}: {{ subject }} – request for information")
     para(doc, "On {{ case.incident.date|longdate }} a serious incident occurred concerning {{ subject }}, "

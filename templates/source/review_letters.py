@@ -30,7 +30,8 @@ def outcome_letter():
     letterhead(doc)
     date_and_reference(doc)
     agency_addressee(doc)
-    para(doc, "Dear {{ recipient.contact.name }},")
+    para(doc, "Dear {% if recipient.contact.salutation %}{{ recipient.contact.salutation }}{% else %}"
+              "{{ recipient.contact.name }}{% endif %},")
     subject_line(doc, '{% if case.route == "notification" %}Rapid review{% else %}Referral for a child '
                  "safeguarding practice review{% endif %}: {{ subject }} – outcome")
     para(doc, "Thank you for the contribution of {{ recipient.name }} to the "
@@ -152,7 +153,8 @@ def _request_letter(kind: str, title: str, noun: str, due: str, about: str, step
     letterhead(doc)
     date_and_reference(doc)
     agency_addressee(doc)
-    para(doc, "Dear {{ recipient.contact.name }},")
+    para(doc, "Dear {% if recipient.contact.salutation %}{{ recipient.contact.salutation }}{% else %}"
+              "{{ recipient.contact.name }}{% endif %},")
     subject_line(doc, "Local child safeguarding practice review: {{ subject }} – request for " + noun)
     para(doc, "On {{ review.decision_date|longdate }} the safeguarding partners of {{ partnership.name }} decided to "
          "undertake a local child safeguarding practice review concerning {{ subject }}. The independent reviewer "

@@ -113,6 +113,7 @@ class AgencyContact(Strict):
 
     name: Text
     role: str = ""
+    salutation: str = Field("", description="How letters greet them, e.g. 'Ms Rahman'; defaults to the name")
     email: str = ""
     phone: str = ""
     address: list[str] = list_field()
