@@ -234,7 +234,7 @@ def test_chronology_without_replies_says_so(invoke, case_copy, tmp_path):
     out = tmp_path / "out"
     assert invoke("render", "multi-agency-chronology", "--case", folder, "--out", out).exit_code == 0
     table = docx.Document(str(out / "NSCP-2025-014_multi-agency-chronology.docx")).tables[-1]
-    assert len(table.rows) == 2 and table.rows[1].cells[1].text.startswith("No events collected yet")
+    assert len(table.rows) == 2 and table.rows[1].cells[1].text.startswith("No events have been collected yet")
 
 
 def test_xlsx_export_stores_formulas_as_text(tmp_path):

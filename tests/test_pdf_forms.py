@@ -10,7 +10,8 @@ from pypdf import PdfReader
 from conftest import REPO, fixture_cases
 from cspr_docs.errors import DataError, DraftError
 from cspr_docs.load import load_case
-from cspr_docs.pdf.forms import SHIPPED_FORMS, fill_form, list_fields, shipped_form
+from cspr_docs.model import Agency
+from cspr_docs.pdf.forms import REPLY_FORM_VERSION, SHIPPED_FORMS, fill_form, list_fields, shipped_form
 from test_pdf_bundle import make_case, write_pdf
 
 FORMS = REPO / "templates" / "forms"
@@ -112,7 +113,74 @@ def test_reply_form_fills_case_fields_and_reports_the_rest(tmp_path, invoke):
     pdf, field_map = shipped_form("information-request-reply")
     result = fill_form(pdf, field_map, load_case(folder).case, tmp_path / "reply.pdf")
     assert "case_reference" in result.filled
-    assert "agency_name" in result.unmapped and "summary" in result.unmapped
+    assert "summary" in result.unmapped and "template_version" not in result.unmapped  # fixed in the form
+    assert result.need_recipient == ("agency_name", "agency_id")
+    value = {name: field.get("/V") for name, field in PdfReader(result.path).get_fields().items()}
+    assert value.get("agency_id") in (None, "") and value["template_version"] == REPLY_FORM_VERSION
+
+
+def test_reply_form_filled_per_agency_reads_back_its_identification(tmp_path, invoke):
+    pdf, field_map = shipped_form("information-request-reply")
+    folders = case_folders(invoke, tmp_path)
+    assert any(load_case(f).case.agencies for f in folders) or not fixture_cases()
+    for folder in folders:
+        case = load_case(folder).case
+        for agency in case.agencies:
+            out = tmp_path / "filled" / case.reference / f"{agency.id}.pdf"
+            result = fill_form(pdf, field_map, case, out, recipient=agency)
+            assert result.need_recipient == ()
+            value = {name: field.get("/V") for name, field in PdfReader(out).get_fields().items()}
+            assert (value["case_reference"], value["agency_id"], value["agency_name"], value["template_version"]) \
+                == (case.reference, agency.id, agency.name, REPLY_FORM_VERSION)
+
+
+def test_shipped_reply_form_carries_the_version_collect_expects():
+    pdf, _ = shipped_form("information-request-reply")
+    assert PdfReader(pdf).get_fields()["template_version"]["/V"] == REPLY_FORM_VERSION
+
+
+def test_custom_map_reaches_the_recipients_contact(tmp_path, invoke):
+    case = load_case(make_case(invoke, tmp_path / "case")).case
+    agency = Agency.model_validate({"id": "gp", "name": "A Practice", "type": "gp",
+                                    "contact": {"name": "Dr Lead", "email": "lead@example.org"}})
+    pdf, _ = shipped_form("information-request-reply")
+    field_map = write_map(tmp_path, "author_name: recipient.contact.name\nauthor_role: recipient.contact.email\n")
+    fill_form(pdf, field_map, case, tmp_path / "f.pdf", recipient=agency)
+    value = PdfReader(tmp_path / "f.pdf").get_fields()
+    assert (value["author_name"]["/V"], value["author_role"]["/V"]) == ("Dr Lead", "lead@example.org")
+
+
+@pytest.mark.parametrize(("path", "message"), [("recipient.nmae", "no case field 'nmae'"),
+                                               ("recipient.contact", "group of fields"),
+                                               ("recipient", "group of fields")])
+def test_map_with_a_bad_recipient_path_is_bad_input(tmp_path, invoke, path, message):
+    case = load_case(make_case(invoke, tmp_path / "case")).case
+    pdf, _ = shipped_form("information-request-reply")
+    with pytest.raises(DataError) as caught:
+        fill_form(pdf, write_map(tmp_path, f"agency_name: {path}\n"), case, tmp_path / "f.pdf")
+    assert message in caught.value.message and "map.yaml:1" in caught.value.message
+    assert not (tmp_path / "f.pdf").exists()
+
+
+def test_form_fill_command_for_an_agency(tmp_path, invoke, case_copy):
+    cases = fixture_cases()
+    if not cases:
+        pytest.skip("no fixture cases yet")
+    folder = case_copy(cases[0].name)
+    case = load_case(folder).case
+    agency = case.agencies[-1]
+    out = tmp_path / "reply.pdf"
+    result = invoke("form", "fill", "information-request-reply", "--case", folder, "--agency", agency.id,
+                    "--out", out)
+    assert result.exit_code == 0, result.stderr
+    assert "for the agency left empty" not in result.stderr
+    assert PdfReader(out).get_fields()["agency_id"]["/V"] == agency.id
+    unknown = invoke("form", "fill", "information-request-reply", "--case", folder, "--agency", "nobody",
+                     "--out", tmp_path / "x.pdf")
+    assert unknown.exit_code == 3 and "--agency nobody: no agency with that id" in unknown.stderr
+    assert not (tmp_path / "x.pdf").exists()
+    plain = invoke("form", "fill", "information-request-reply", "--case", folder, "--out", tmp_path / "y.pdf")
+    assert plain.exit_code == 0 and "field(s) for the agency left empty: agency_name, agency_id" in plain.stderr
 
 
 def write_map(tmp_path: Path, text: str) -> Path:

@@ -41,6 +41,8 @@ class MergeItem:
     recipient: Recipient
     docx: Path
     pdf: Path | None
+    form: Path | None = None
+    """The pre-filled fillable PDF form (`--form-pdf`): `<docx name without .docx>.form.pdf`."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class MergePlan:
     def targets(self) -> list[Path]:
         """Every output path, the manifests last."""
         paths = [item.docx for item in self.items] + [item.pdf for item in self.items if item.pdf]
+        paths += [item.form for item in self.items if item.form]
         if self.combined:
             paths.append(self.combined)
         return [*paths, self.manifest_csv, self.manifest_json]
@@ -79,11 +82,15 @@ _WHO = {
 
 
 def plan_merge(
-    case: Case, kind: DocumentKind, recipients: Sequence[Recipient], out: Path, *, pdf: bool, combined: bool
+    case: Case, kind: DocumentKind, recipients: Sequence[Recipient], out: Path, *, pdf: bool, combined: bool,
+    form_pdf: bool = False,
 ) -> MergePlan:
     """File names `<reference>_<kind>_<slug(id)>`: unique (ignoring case) and inside `out`, or InputError (exit 3)."""
     if kind.per_recipient is None:
         raise InputError(f"{kind.id}: not a per-recipient document; merge makes one document per recipient")
+    if form_pdf and not has_form_pdf(kind):
+        raise InputError(f"{kind.id}: no fillable PDF form is shipped for it (--form-pdf is for "
+                         "information-request-reply)")
     if not recipients:
         raise InputError(f"case {case.reference}: no recipients to merge {kind.id} to: it goes to each "
                          f"{_WHO[kind.per_recipient]}, and there is none")
@@ -101,11 +108,20 @@ def plan_merge(
         seen[key] = recipient.id
         if docx.resolve().parent != base:
             raise InputError(f"recipient {recipient.id!r}: the file name would leave the output folder")
-        items.append(MergeItem(recipient, docx, docx.with_suffix(".pdf") if pdf else None))
+        # Ids have no '.', so '<stem>.form.pdf' never meets another recipient's '<stem>.pdf'.
+        form = docx.with_name(f"{docx.stem}.form.pdf") if form_pdf else None
+        items.append(MergeItem(recipient, docx, docx.with_suffix(".pdf") if pdf else None, form))
     stem = f"{slug(case.reference, max_length=64)}_{kind.id}"
     # '-combined' cannot equal any recipient's '<stem>_<id>' name: the character after the stem differs.
     together = out / f"{stem}-combined.pdf" if combined else None
     return MergePlan(kind, out, items, together, out / MANIFEST_CSV, out / MANIFEST_JSON)
+
+
+def has_form_pdf(kind: DocumentKind) -> bool:
+    """Whether `merge --form-pdf` can fill a shipped fillable PDF form for each recipient of `kind`."""
+    from cspr_docs.pdf.forms import SHIPPED_FORMS
+
+    return kind.id in SHIPPED_FORMS and kind.per_recipient == "agency"
 
 
 def merge(
@@ -120,6 +136,7 @@ def merge(
     collected: dict[str, Any] | None = None,
     pdf: bool = False,
     combined: bool = False,
+    form_pdf: bool = False,
     password: str | None = None,
     force: bool = False,
     dry_run: bool = False,
@@ -131,7 +148,8 @@ def merge(
     Every recipient is rendered in memory and every target checked before the first file is written; the
     manifest is written last, so it only exists for a complete merge. If PDF conversion or encryption fails,
     the .docx files stay (valid) and no PDF is left. `collected`: what the templates see of the collected
-    replies, as for `render` (see `cspr_docs.collect.collected`).
+    replies, as for `render` (see `cspr_docs.collect.collected`). `form_pdf`: also each recipient's copy of the
+    shipped fillable PDF form, pre-filled with the case and the agency (pypdf; no LibreOffice, never encrypted).
 
     Raises:
         InputError / TemplateError: bad recipients, colliding file names, a template or value problem (exit 3).
@@ -139,7 +157,7 @@ def merge(
         OutputError: a target exists without `force`, or cannot be written (exit 5).
     """
     report = progress or _silent
-    plan = plan_merge(case, kind, recipients, out, pdf=pdf, combined=combined)
+    plan = plan_merge(case, kind, recipients, out, pdf=pdf, combined=combined, form_pdf=form_pdf)
     check_targets(plan.targets(), force=force)
     renderer = Renderer(case, templates=templates, draft=draft, issue_date=issue_date, collected=collected)
     documents: dict[Path, bytes] = {}
@@ -147,6 +165,12 @@ def merge(
     for done, item in enumerate(plan.items, start=1):
         documents[item.docx] = renderer.render(kind, item.recipient)
         report("render", done, total)
+    if form_pdf:
+        from cspr_docs.pdf.forms import fill_forms, shipped_form
+
+        agencies = [item.recipient for item in plan.items if isinstance(item.recipient, Agency)]
+        filled = fill_forms(*shipped_form(kind.id), case, agencies)
+        documents.update({item.form: data for item, data in zip(plan.items, filled, strict=True) if item.form})
     result = MergeResult(plan)
     if dry_run:
         if pdf or combined:
@@ -268,7 +292,7 @@ def _manifests(
     """
     rows = []
     for item in plan.items:
-        files = [{"file": p.name, "sha256": sha256[p]} for p in (item.docx, item.pdf) if p is not None]
+        files = [{"file": p.name, "sha256": sha256[p]} for p in (item.docx, item.pdf, item.form) if p is not None]
         name, email = _listed(item.recipient)
         rows.append({"id": item.recipient.id, "name": name, "email": email, "files": files})
     combined = {"file": plan.combined.name, "sha256": sha256[plan.combined]} if plan.combined else None
@@ -284,7 +308,9 @@ def _manifests(
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\r\n")
     pdf = any(item.pdf for item in plan.items)
-    writer.writerow(["recipient_id", "name", "email", "docx", "docx_sha256", *(["pdf", "pdf_sha256"] if pdf else [])])
+    form = any(item.form for item in plan.items)
+    writer.writerow(["recipient_id", "name", "email", "docx", "docx_sha256", *(["pdf", "pdf_sha256"] if pdf else []),
+                     *(["form_pdf", "form_pdf_sha256"] if form else [])])
     for row in rows:
         cells = [row["id"], row["name"], row["email"]]
         for entry in row["files"]:

@@ -86,6 +86,9 @@ def get_password(encrypt: bool, password_env: str | None, password_file: Path | 
               help="Output folder [default: CASE/out/KIND].")
 @click.option("--pdf", is_flag=True, help="Also convert each document to PDF (LibreOffice).")
 @click.option("--combined", is_flag=True, help="Also write one print-ready PDF with a bookmark per recipient.")
+@click.option("--form-pdf", is_flag=True,
+              help="Also write each agency the fillable PDF reply form, pre-filled with the case and the agency "
+                   "(information-request-reply only; no LibreOffice).")
 @password_options
 @click.option("--dry-run", is_flag=True, help="Check every recipient, value and target; write nothing.")
 @click.option("--force", is_flag=True, help="Replace existing files.")
@@ -105,6 +108,7 @@ def merge_command(
     out: Path | None,
     pdf: bool,
     combined: bool,
+    form_pdf: bool,
     encrypt: bool,
     password_env: str | None,
     password_file: Path | None,
@@ -122,7 +126,8 @@ def merge_command(
     Kinds: the per-recipient documents (PER in `cspr-docs templates list`): agency kinds go to
     the case's agencies (requests only to those the terms of reference ask), practitioner kinds
     to review.practitioners, family kinds to family members with a `contact`.
-    Files: <reference>_<kind>_<recipient id>.docx (and .pdf), <reference>_<kind>-combined.pdf,
+    Files: <reference>_<kind>_<recipient id>.docx (and .pdf, and .form.pdf: the fillable PDF
+    form with --form-pdf), <reference>_<kind>-combined.pdf,
     manifest.csv and manifest.json (recipient id, name, email, files, sha256), written last;
     family members are listed by pseudonym only.
     --recipients files (agency kinds) have the columns of agencies[]: id, name, type,
@@ -133,7 +138,7 @@ def merge_command(
     from cspr_docs.documents import CATALOGUE
     from cspr_docs.documents import recipients as recipients_of
     from cspr_docs.load import load_case
-    from cspr_docs.merge import merge
+    from cspr_docs.merge import has_form_pdf, merge
     from cspr_docs.recipients import load_recipients, select
 
     entry = CATALOGUE.get(kind)
@@ -141,6 +146,9 @@ def merge_command(
         choices = ", ".join(k.id for k in CATALOGUE.values() if k.per_recipient is not None)
         raise click.BadParameter(f"{kind!r} is not a per-recipient document; choose from: {choices}",
                                  param_hint="KIND")
+    if form_pdf and not has_form_pdf(entry):
+        raise click.UsageError(f"--form-pdf: no fillable PDF form is shipped for {kind}; it is for "
+                               "information-request-reply")
     if recipients is not None and entry.per_recipient != "agency":
         raise click.UsageError(f"--recipients lists agencies; {kind} goes to each {entry.per_recipient}, "
                                "taken from the case (use --only ID to choose some)")
@@ -161,6 +169,7 @@ def merge_command(
             collected=collected(loaded.case, loaded.folder),
             pdf=pdf or encrypt,
             combined=combined,
+            form_pdf=form_pdf,
             password=password,
             force=force,
             dry_run=dry_run,

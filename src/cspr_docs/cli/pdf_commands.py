@@ -86,16 +86,35 @@ def _form_and_map(form: str, field_map: Path | None) -> tuple[Path, Path]:
 @_CASE
 @click.option("--map", "field_map", type=click.Path(path_type=Path, dir_okay=False),
               help="YAML field map 'PDF field name: case.field.path' (default: the shipped form's own map).")
+@click.option("--agency", metavar="ID", help="Fill the form for this agency of the case (the map's recipient.* paths).")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True, help="The filled PDF.")
 @click.option("--flatten", is_flag=True, help="Burn the values into the page; the result is no longer editable.")
 @_FORCE
-def form_fill_command(form: str, case: Path, field_map: Path | None, out: Path, flatten: bool, force: bool) -> None:
-    """Fill FORM (a PDF, or a shipped form: referral-form, information-request-reply) from the case."""
+def form_fill_command(
+    form: str, case: Path, field_map: Path | None, agency: str | None, out: Path, flatten: bool, force: bool
+) -> None:
+    """Fill FORM (a PDF, or a shipped form: referral-form, information-request-reply) from the case.
+
+    \b
+    With --agency ID the reply form is pre-filled for that agency: its read-only agency_id,
+    case_reference and template_version fields tell `collect` whose reply it is.
+    """
+    from cspr_docs.errors import InputError
     from cspr_docs.load import load_case
     from cspr_docs.pdf.forms import fill_form
 
     pdf, map_file = _form_and_map(form, field_map)
-    result = fill_form(pdf, map_file, load_case(case).case, out, flatten=flatten, force=force)
+    loaded = load_case(case)
+    recipient = None
+    if agency is not None:
+        try:
+            recipient = loaded.case.agency(agency)
+        except KeyError:
+            raise InputError(f"{loaded.path}: --agency {agency}: no agency with that id in agencies") from None
+    result = fill_form(pdf, map_file, loaded.case, out, recipient=recipient, flatten=flatten, force=force)
+    if result.need_recipient:
+        click.echo(f"warning: {len(result.need_recipient)} field(s) for the agency left empty: "
+                   f"{', '.join(result.need_recipient)} (give --agency ID)", err=True)
     if result.unmapped:
         click.echo(f"warning: {len(result.unmapped)} form field(s) not in the map, left empty: "
                    f"{', '.join(result.unmapped)}", err=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from cspr_docs.collect.reply import REPLY_KIND, RawReply
@@ -16,7 +17,10 @@ _SAME = {"summary": "summary", "lived_experience": "lived_experience", "learning
          "author_name": "author_name", "author_role": "author_role", "date_completed": "completed_date",
          "approved_by": "approver_name", "approved_date": "approved_date", "service_type": "contact_type"}
 _PREFILLED = {"protective_marking", "partnership_name", "notification_reference", "child_pseudonym"}
-_USED = {*_SAME, *_PREFILLED, "case_reference", "agency_name", "involved", "nil_return", "first_contact",
+_IDENTIFICATION = ("case_reference", "agency_id", "template_version")
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")  # cspr_docs.model.base.Identifier
+_VERSION = re.compile(r"\d{1,4}(?:\.\d{1,4})?")
+_USED = {*_SAME, *_PREFILLED, *_IDENTIFICATION, "agency_name", "involved", "nil_return", "first_contact",
          "last_contact", "involvement_current", "went_well", "areas_for_improvement", "key_events",
          "records_secured", "records_secured_date", "records_secured_by"}
 EVENT_COLUMNS = ("date", "event", "who", "action", "significance")
@@ -39,11 +43,17 @@ def read_pdf(path: Path, *, time_limit: float = TIME_LIMIT, memory_limit: int = 
 
 
 def from_fields(path: Path, fields: dict[str, str]) -> RawReply:
-    """Map the reply form's fields (see templates/forms/information-request-reply.fields.yaml) to answers."""
+    """Map the reply form's fields (see templates/forms/information-request-reply.fields.yaml) to answers.
+
+    A form filled per agency (`form fill --agency`, `merge --form-pdf`) names its agency in the read-only
+    `agency_id` field; an older or blank form leaves `collect` to match `agency_name` (or take --agency).
+
+    Raises:
+        InputError: `agency_id` holds something that is not an agency id (exit 3; the value is not quoted).
+    """
     raw = RawReply(path=path, format="pdf", kind=REPLY_KIND)
     value = {k: (v or "").strip() for k, v in fields.items()}
-    raw.reference = value.get("case_reference", "")
-    raw.agency_name = value.get("agency_name", "")
+    _identification(raw, value)
     for name, answer in _SAME.items():
         if name in value:
             raw.answers[answer] = value[name]
@@ -71,6 +81,25 @@ def from_fields(path: Path, fields: dict[str, str]) -> RawReply:
         if name not in _USED and text:
             raw.extra[name] = text
     return raw
+
+
+def _identification(raw: RawReply, value: dict[str, str]) -> None:
+    from cspr_docs.pdf.forms import REPLY_FORM_VERSION
+
+    raw.reference = value.get("case_reference", "")
+    raw.agency_name = value.get("agency_name", "")
+    agency = value.get("agency_id", "")
+    if agency and not _ID.fullmatch(agency):
+        raise InputError(f"{raw.path}: refused: field agency_id does not hold an agency id (was it edited?)")
+    raw.agency = agency
+    raw.version = value.get("template_version", "")
+    if "template_version" not in value:
+        raw.warn("template_version", f"none: a reply form from before version {REPLY_FORM_VERSION}; the agency is "
+                 "matched by agency_name (or --agency)")
+    elif raw.version != REPLY_FORM_VERSION:
+        made = f"version {raw.version}" if _VERSION.fullmatch(raw.version) else "an unknown version"
+        raw.warn("template_version", f"made from form {made}; the current version is {REPLY_FORM_VERSION}: "
+                 "check that every answer was read")
 
 
 def _checked(value: str | None) -> bool:

@@ -7,6 +7,7 @@ import io
 import re
 import types
 import typing
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,10 +16,14 @@ from pydantic import BaseModel
 
 from cspr_docs.errors import DataError, DraftError, InputError, Problem
 from cspr_docs.load import YamlDocument, read_yaml
+from cspr_docs.model import Agency
 from cspr_docs.outputs import check_targets, ensure_folder, write_atomic
 from cspr_docs.pdf.probe import inspect_pdfs
 
 SHIPPED_FORMS = ("referral-form", "information-request-reply")
+REPLY_FORM_VERSION = "2"
+"""The reply form's `template_version` field, as built by templates/forms/build.py (REPLY_VERSION)."""
+RECIPIENT = "recipient"
 _STEP = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)((?:\[\d+\])*)")
 _RADIO = 1 << 15
 _PUSH_BUTTON = 1 << 16
@@ -27,11 +32,12 @@ _MULTILINE = 1 << 12
 
 @dataclass(frozen=True)
 class FilledForm:
-    """The filled form, and the form's fields the map left empty (a warning, not an error)."""
+    """The filled form, the form's empty fields the map leaves out, and those left empty for want of a recipient."""
 
     path: Path
     filled: tuple[str, ...]
     unmapped: tuple[str, ...]
+    need_recipient: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -123,7 +129,12 @@ def _read_map(field_map: Path, form_fields: dict[str, Any], case_model: type[Bas
             problems.append(doc.problem((name,), "expected a case field path, or {path: FIELD, equals: VALUE}"))
             continue
         steps = _parse_path(path)
-        reason = "not a field path like children[0].pseudonym" if steps is None else _check_path(case_model, steps)
+        if steps is None:
+            reason: str | None = "not a field path like children[0].pseudonym"
+        elif steps[0] == RECIPIENT:
+            reason = _check_path(Agency, steps[1:])
+        else:
+            reason = _check_path(case_model, steps)
         if reason:
             problems.append(doc.problem((name,), reason))
             continue
@@ -214,13 +225,15 @@ def fill_form(
     case: BaseModel,
     out: Path,
     *,
+    recipient: Agency | None = None,
     flatten: bool = False,
     force: bool = False,
 ) -> FilledForm:
-    """Fill `form_pdf`'s fields from `case` as `field_map` says, writing `out`.
+    """Fill `form_pdf`'s fields from `case` (and `recipient.*` paths from `recipient`) as `field_map` says.
 
     The form may come from outside: it is size-checked and parsed first in a child process with time and memory
     limits (cspr_docs.pdf.probe), and only then opened here. Checkboxes get the form's own "on" state name.
+    Without a recipient, fields mapped to `recipient.*` stay empty and are listed in `need_recipient`.
 
     Raises:
         DraftError: the form is missing, empty, not a PDF, encrypted, corrupt or has no fields (exit 3).
@@ -228,41 +241,83 @@ def fill_form(
         ExternalToolError: parsing the form exceeded the time or memory limit (exit 4).
         OutputError: `out` exists without `force` or cannot be written (exit 5).
     """
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import NameObject
-
     ensure_folder(out.parent)
     check_targets([out], force=force)
-    inspect_pdfs([form_pdf])
-    reader = PdfReader(form_pdf, strict=False)
-    form_fields = reader.get_fields() or {}
-    if not form_fields:
-        raise DraftError(f"{form_pdf}: the PDF has no fillable form fields (AcroForm)")
-    mappings = _read_map(field_map, form_fields, type(case))
-    values: dict[str, str] = {}
-    widths = _field_widths(reader) if flatten else {}
-    for mapping in mappings:
-        field = form_fields[mapping.field]
-        value = _value(case, mapping.steps)
-        if field.get("/FT") == "/Btn":
-            values[mapping.field] = _button_value(mapping, field, value, form_pdf)
-        else:
-            values[mapping.field] = _wrap(_text(value), field, widths) if flatten else _text(value)
-    writer = PdfWriter(clone_from=reader)
-    writer.update_page_form_field_values(None, values, auto_regenerate=not flatten, flatten=flatten)
-    for field in writer._root_object["/AcroForm"].get("/Fields", []):  # buttons hold names, not text
-        field = field.get_object()
-        name = field.get("/T")
-        if field.get("/FT") == "/Btn" and name in values:
-            field[NameObject("/V")] = NameObject(values[name])
-    if flatten:
-        writer.remove_annotations(subtypes="/Widget")
-        del writer._root_object["/AcroForm"]
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    write_atomic(out, buffer.getvalue(), force=force)
-    mapped = {m.field for m in mappings}
-    return FilledForm(out, tuple(m.field for m in mappings), tuple(n for n in form_fields if n not in mapped))
+    prepared = _Prepared.open(form_pdf, field_map, type(case))
+    data, filled = prepared.fill(case, recipient, flatten=flatten)
+    write_atomic(out, data, force=force)
+    mapped = {m.field for m in prepared.mappings}
+    fields = prepared.fields
+    unmapped = tuple(n for n in fields if n not in mapped and not _has_value(fields[n]))
+    waiting = tuple(m.field for m in prepared.mappings if m.field not in filled)
+    return FilledForm(out, filled, unmapped, waiting)
+
+
+def fill_forms(form_pdf: Path, field_map: Path, case: BaseModel, recipients: Sequence[Agency]) -> list[bytes]:
+    """One filled (fillable, not flattened) copy of the form per recipient, in memory; the form is parsed once.
+
+    Raises: as `fill_form`, except OutputError (nothing is written here).
+    """
+    prepared = _Prepared.open(form_pdf, field_map, type(case))
+    return [prepared.fill(case, recipient, flatten=False)[0] for recipient in recipients]
+
+
+def _has_value(field: dict[str, Any]) -> bool:
+    return field.get("/V") not in (None, "", "/Off")
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A form checked in the sandbox and opened, with its field map checked against it."""
+
+    form_pdf: Path
+    reader: Any
+    fields: dict[str, Any]
+    mappings: list[_Mapping]
+
+    @classmethod
+    def open(cls, form_pdf: Path, field_map: Path, case_model: type[BaseModel]) -> _Prepared:
+        from pypdf import PdfReader
+
+        inspect_pdfs([form_pdf])
+        reader = PdfReader(form_pdf, strict=False)
+        form_fields = reader.get_fields() or {}
+        if not form_fields:
+            raise DraftError(f"{form_pdf}: the PDF has no fillable form fields (AcroForm)")
+        return cls(form_pdf, reader, form_fields, _read_map(field_map, form_fields, case_model))
+
+    def fill(self, case: BaseModel, recipient: Agency | None, *, flatten: bool) -> tuple[bytes, tuple[str, ...]]:
+        """The filled PDF's bytes and the fields filled (recipient.* ones skipped when there is no recipient)."""
+        from pypdf import PdfWriter
+        from pypdf.generic import NameObject
+
+        values: dict[str, str] = {}
+        widths = _field_widths(self.reader) if flatten else {}
+        for mapping in self.mappings:
+            if mapping.steps[0] == RECIPIENT:
+                if recipient is None:
+                    continue
+                value = _value(recipient, mapping.steps[1:])
+            else:
+                value = _value(case, mapping.steps)
+            field = self.fields[mapping.field]
+            if field.get("/FT") == "/Btn":
+                values[mapping.field] = _button_value(mapping, field, value, self.form_pdf)
+            else:
+                values[mapping.field] = _wrap(_text(value), field, widths) if flatten else _text(value)
+        writer = PdfWriter(clone_from=self.reader)
+        writer.update_page_form_field_values(None, values, auto_regenerate=not flatten, flatten=flatten)
+        for field in writer._root_object["/AcroForm"].get("/Fields", []):  # buttons hold names, not text
+            field = field.get_object()
+            name = field.get("/T")
+            if field.get("/FT") == "/Btn" and name in values:
+                field[NameObject("/V")] = NameObject(values[name])
+        if flatten:
+            writer.remove_annotations(subtypes="/Widget")
+            del writer._root_object["/AcroForm"]
+        buffer = io.BytesIO()
+        writer.write(buffer)
+        return buffer.getvalue(), tuple(values)
 
 
 def list_fields(form_pdf: Path) -> list[tuple[str, str]]:
