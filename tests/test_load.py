@@ -254,8 +254,33 @@ def test_a10_unknown_key_and_missing_key_reported_together(invoke, case_dir: Pat
     text = _base(case_dir).replace(TITLE, TITLE + "\nnickname: Tiny", 1)
     text = text.replace("  summary: A short factual description of what happened.\n", "", 1)
     stderr = _refused(invoke, _write(case_dir, text), "2 problems")
-    assert "nickname: unknown field" in stderr
+    assert re.search(r"case\.yaml:\d+:\d+: unknown field \(its name is not repeated here", stderr)
+    assert "nickname" not in stderr
     assert re.search(r"case\.yaml:\d+:\d+: incident\.summary: required field is missing", stderr)
+
+
+def test_a10_unknown_key_is_never_repeated_but_a_near_field_name_is_suggested(invoke, case_dir: Path) -> None:
+    from conftest import SENTINEL_NAME
+
+    text = _base(case_dir).replace("    pseudonym: Child A", f"    {SENTINEL_NAME}: x\n    pseudonm: Child A", 1)
+    stderr = _refused(invoke, _write(case_dir, text), "3 problems", "children[0].pseudonym: required field is missing")
+    assert SENTINEL_NAME not in stderr and "pseudonm" not in stderr
+    line = text.splitlines().index(f"    {SENTINEL_NAME}: x") + 1
+    assert f"case.yaml:{line}:" in stderr and f"case.yaml:{line + 1}:" in stderr
+    assert "children[0]: unknown field (its name is not repeated here; did you mean 'pseudonym'?" in stderr
+
+
+def test_a10_a_field_name_in_the_wrong_place_is_named(invoke, case_dir: Path) -> None:
+    text = _base(case_dir).replace("    pseudonym: Child A", "    pseudonym: Child A\n    incident: x", 1)
+    _refused(invoke, _write(case_dir, text), "children[0].incident: unknown field here (check the indentation")
+
+
+def test_a3_duplicate_key_that_is_not_a_field_word_is_not_repeated(invoke, case_dir: Path) -> None:
+    from conftest import SENTINEL_NAME
+
+    text = _base(case_dir).replace("    pseudonym: Child A", f"    {SENTINEL_NAME}: x\n    {SENTINEL_NAME}: y", 1)
+    stderr = _refused(invoke, _write(case_dir, text), "children[0]: duplicate key (not repeated here")
+    assert SENTINEL_NAME not in stderr
 
 
 def test_a10_whole_file_is_a_list(invoke, case_dir: Path) -> None:

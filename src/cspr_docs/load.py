@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import re
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -30,6 +32,8 @@ _INT = "tag:yaml.org,2002:int"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 _INT_TEXT = re.compile(r"-?(0|[1-9][0-9]*)")
+# A key is quoted in an error only when it looks like a field name: a name typed as a key is never repeated.
+_FIELD_WORD = re.compile(r"[a-z][a-z0-9_]{0,39}")
 # Characters XML 1.0 cannot carry (and form feed, bell, vertical tab), which would corrupt or distort a document.
 _ILLEGAL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
@@ -151,7 +155,9 @@ def _construct(node: Node, loc: Loc, doc: YamlDocument, problems: list[Problem])
             key = key_node.value
             if key in result:
                 file, line, col = _mark_of(doc.path, key_node)
-                problems.append(Problem(file, line, col, format_loc(loc + (key,)), f"duplicate key '{key}'"))
+                shown = f" '{key}'" if _FIELD_WORD.fullmatch(key) else " (not repeated here: it may be personal data)"
+                problems.append(Problem(file, line, col, format_loc(loc + (key,) if shown.startswith(" '") else loc),
+                                        f"duplicate key{shown}"))
                 continue
             result[key] = _construct(value_node, loc + (key,), doc, problems)
         return result
@@ -229,12 +235,49 @@ def _friendly(error: dict[str, Any]) -> str:
     return message
 
 
+def _unknown_key(doc: YamlDocument, loc: Loc, words: frozenset[str]) -> Problem:
+    """An unknown key, named only when it is a field name of the schema: otherwise it may be a person's name."""
+    key = loc[-1]
+    if isinstance(key, str) and key in words:
+        return doc.problem(loc, "unknown field here (check the indentation; `cspr-docs schema` lists the fields)")
+    file, line, column = doc.place(loc)
+    close = difflib.get_close_matches(str(key).lower(), words, n=1, cutoff=0.75)
+    hint = f"did you mean '{close[0]}'? " if close else ""
+    return Problem(file, line, column, format_loc(loc[:-1]),
+                   f"unknown field (its name is not repeated here; {hint}`cspr-docs schema` lists the fields)")
+
+
+def _field_words(model: type[BaseModel]) -> frozenset[str]:
+    """Every field name (and alias) of `model` and of the models inside it."""
+    words: set[str] = set()
+    seen: set[type[BaseModel]] = set()
+    pending: list[Any] = [model]
+    while pending:
+        kind = pending.pop()
+        if isinstance(kind, type) and issubclass(kind, BaseModel):
+            if kind in seen:
+                continue
+            seen.add(kind)
+            for name, info in kind.model_fields.items():
+                words.update(w for w in (name, info.alias) if w)
+                pending.append(info.annotation)
+        else:  # list[X], X | None, Annotated[X, ...]: look inside
+            pending.extend(typing.get_args(kind))
+    return frozenset(words)
+
+
 def validate(model: type[M], doc: YamlDocument, *, data: Any = None) -> M:
     """Validate a document's data against a model, turning every schema error into one DataError."""
     try:
         return model.model_validate(doc.data if data is None else data)
     except ValidationError as exc:
-        problems = [doc.problem(tuple(err["loc"]), _friendly(dict(err))) for err in exc.errors()]
+        problems = []
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            if err["type"] == "extra_forbidden" and loc:
+                problems.append(_unknown_key(doc, loc, _field_words(model)))
+            else:
+                problems.append(doc.problem(loc, _friendly(dict(err))))
         raise DataError(problems) from None
 
 
