@@ -269,7 +269,7 @@ def final_report():
     page_break(doc)
     heading(doc, "Foreword", numbered=False)
     guidance(doc, "A short foreword from the safeguarding partners or the independent scrutineer.")
-    heading(doc, "Contents", numbered=False)
+    para(doc, "Contents", style="TOC Heading")  # looks like the unnumbered headings; never listed in the contents
     toc = para(doc, "", style="toc 1")
     field(toc, 'TOC \\o "1-2" \\h \\z \\u', "Update this field (F9 in Word; Tools > Update in LibreOffice) to "
           "list the sections.", placeholder=True)

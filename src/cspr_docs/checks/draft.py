@@ -9,11 +9,12 @@ from typing import Literal
 Format = Literal["docx", "pdf", "text"]
 Kind = Literal[
     "body", "row", "header", "footer", "footnote", "endnote", "comment", "deleted", "textbox", "alt-text",
-    "property", "metadata", "annotation", "form-field", "file-name", "prompt",
+    "property", "metadata", "annotation", "form-field", "file-name", "prompt", "contents",
 ]
 SOURCE_KINDS = frozenset({"body", "row"})
 """Blocks that make up the main text (sections, headings, recommendations are looked for there). Template guidance
-and placeholder text ("prompt" blocks) is not main text: a section holding only prompts is empty."""
+and placeholder text ("prompt" blocks) is not main text: a section holding only prompts is empty. Nor are the
+entries of a table of contents ("contents" blocks): they repeat the headings and would fill empty sections."""
 
 
 @dataclass(slots=True)

@@ -16,7 +16,7 @@ from jinja2.exceptions import TemplateError as JinjaTemplateError
 from lxml import etree
 
 from cspr_docs.errors import TemplateError
-from cspr_docs.render import _zip
+from cspr_docs.render import _zip, toc
 from cspr_docs.render.env import CaseEnvironment, MissingValueError, make_environment
 from cspr_docs.safezip import check_docx
 
@@ -71,6 +71,7 @@ class Part:
     template: Template
     fix_tables: bool
     docpr_count: int
+    toc: toc.Outline | None = None  # set when the body holds a TOC field to fill
 
     @property
     def label(self) -> str:
@@ -125,6 +126,8 @@ class CompiledTemplate:
             ) from None
         if part.fix_tables:
             root = _docxtpl().fix_tables(data)
+            data = etree.tostring(root, encoding="utf-8")
+        if part.toc is not None and toc.fill(root, part.toc):
             data = etree.tostring(root, encoding="utf-8")
         return _DECLARATION.encode("utf-8") + data
 
@@ -192,6 +195,7 @@ def compile_template(path: Path, env: CaseEnvironment | None = None) -> Compiled
     for name, data in contents.items():
         if name in roles:
             parts[name] = compile_part(path, env, name, roles[name], data)
+            parts[name].toc = toc.prepare(contents, name) if roles[name] == "body" else None
             members.append(name)
         else:
             members.append(_zip.deflate(name, data))

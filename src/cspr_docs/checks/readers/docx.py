@@ -75,6 +75,7 @@ class _Styles:
         self.map: dict[str, tuple[int | None, bool]] = {sid: self._resolve(raw, sid, 0) for sid in raw}
         self.guidance = {sid for sid, (name, *_) in raw.items() if name == "guidance"}
         self.lists = {sid for sid, (name, *_) in raw.items() if name.startswith("list")}
+        self.contents = {sid for sid, (name, *_) in raw.items() if re.fullmatch(r"toc [1-9]", name)}
 
     def _resolve(self, raw: dict, sid: str, depth: int) -> tuple[int | None, bool]:
         name, based, outline, bold = raw[sid]
@@ -125,6 +126,9 @@ class _PartReader:
         alts: list[str] = []
         prompts: list[str] = []
         guidance = self._guidance_style(p)
+        style = p.find(f"{W}pPr/{W}pStyle")
+        if kind == "body" and style is not None and (style.get(W_VAL) or "") in self.styles.contents:
+            kind = "contents"  # an entry of the table of contents: not a heading, not the section's text
         for el in p.iter(*_TEXT_TAGS):
             tag = el.tag
             if tag == W_T and (guidance or _placeholder_run(el)):

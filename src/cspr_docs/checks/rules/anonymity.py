@@ -150,7 +150,7 @@ def _where(block: Any) -> str:
             "properties)", "metadata": " (in the PDF metadata)", "file-name": " (in the file name)",
             "alt-text": " (in an image's alternative text)", "textbox": " (in a text box)",
             "prompt": " (in template guidance text)", "annotation": " (in a PDF annotation)",
-            "form-field": " (in a PDF form field)"}.get(block.kind, "")
+            "form-field": " (in a PDF form field)", "contents": " (in the table of contents)"}.get(block.kind, "")
 
 
 def check_real_name(ctx: Any) -> Iterator[Finding]:
