@@ -55,14 +55,28 @@ class Context:
         return redact_identifiers(self.matcher().redact(text))
 
     def finding(self, rule: str, message: str, block: Block | None = None, *, part: str | None = None,
-                severity: Severity | None = None) -> Finding:
-        """A finding located at `block` (or at `part`), with the pack's severity for the rule."""
+                severity: Severity | None = None, at: int | None = None, raw_at: int | None = None) -> Finding:
+        """A finding located at `block` (or at `part`), with the pack's severity for the rule. `at` (an offset in
+        the block's normalised text) or `raw_at` (in its text) is where the match starts: a paragraph that spans
+        several lines of a text draft is then reported at the match's own line."""
         chosen: Severity = self.pack.severity.get(rule) or severity or self.defaults.get(rule, "error")  # type: ignore[assignment]
         if block is None:
             location = Location(self.file, part or "")
         else:
+            line = block.line
+            if block.line_starts and (at is not None or raw_at is not None):
+                line = block.line_at(raw_at if raw_at is not None else self._raw_offset(block, at or 0))
             location = Location(
-                self.file, self.redact(part or block.part), paragraph=block.index, page=block.page, line=block.line,
+                self.file, self.redact(part or block.part), paragraph=block.index, page=block.page, line=line,
                 heading=self.redact(block.heading)[:80],
             )
         return Finding(rule, chosen, message, location)
+
+    def _raw_offset(self, block: Block, at: int) -> int:
+        """The offset in `block.text` of offset `at` of its normalised text (they differ once NFKC changes length)."""
+        if len(self.norm(block)) == len(block.text):
+            return at
+        from cspr_docs.checks.text import normalise_with_map
+
+        where = normalise_with_map(block.text)[1]
+        return where[min(at, len(where) - 1)] if where else 0

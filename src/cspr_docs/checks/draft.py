@@ -31,6 +31,14 @@ class Block:
     heading: str = ""  # nearest heading above, filled by Draft.finish()
     cells: tuple[str, ...] = ()
     fallback_heading: bool = False  # recognised by its look (bold, numbered), not by a heading style
+    label: bool = False  # a bold line kept with the next paragraph: names what follows, within its section
+    line_starts: tuple[int, ...] = ()  # offsets in `text` where source lines 2, 3… begin (multi-line paragraphs)
+
+    def line_at(self, offset: int) -> int | None:
+        """The source line holding character `offset` of `text` (the block's own line when not known)."""
+        if self.line is None:
+            return None
+        return self.line + sum(1 for start in self.line_starts if start <= offset)
 
 
 @dataclass
@@ -43,6 +51,7 @@ class Draft:
     tracked_changes: dict[str, int] = field(default_factory=dict)  # part -> count of unaccepted changes
     open_comments: int = 0
     styled_headings: bool = False
+    properties: dict[str, str] = field(default_factory=dict)  # document properties by name (cspr.template, title…)
 
     def finish(self) -> Draft:
         """Fill each block's nearest heading (per part); call once after reading."""

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from cspr_docs.checks.context import Context
 from cspr_docs.checks.findings import FileResult, Summary
+from cspr_docs.checks.kinds import CHECKED, SOURCES, KindChoice, infer_kind
 from cspr_docs.checks.readers import read_draft
 from cspr_docs.checks.registry import HEADING_IDS, RULES
 from cspr_docs.checks.rulepack import PARTNERSHIP_RULES_FILE, RulePack, load_rule_pack
@@ -24,9 +25,10 @@ def load_packs(rules: Path | None, partnership_path: Path | None) -> RulePack:
     return pack
 
 
-def check_drafts(drafts: Sequence[Path], *, kind: str = "final-report", case_path: Path | None = None,
+def check_drafts(drafts: Sequence[Path], *, kind: str | None = None, case_path: Path | None = None,
                  rules: Path | None = None, strict: bool = False) -> Summary:
-    """Check every draft; a draft that cannot be read raises DraftError (exit 3) before any result is returned.
+    """Check every draft as `kind`, or (None) as the kind each draft says it is (`kinds.infer_kind`); a draft
+    that cannot be read raises DraftError (exit 3) before any result is returned.
 
     Raises:
         DraftError: a draft is unreadable, corrupt or refused for safety.
@@ -45,10 +47,14 @@ def check_drafts(drafts: Sequence[Path], *, kind: str = "final-report", case_pat
     results: list[FileResult] = []
     for path in drafts:
         draft = read_draft(path)
-        ctx = Context(draft=draft, kind=kind, case=case, pack=pack, defaults=defaults)
-        result = FileResult(path=ctx.file, kind=kind)
+        choice = KindChoice(kind, "option") if kind else infer_kind(draft)
+        ctx = Context(draft=draft, kind=choice.kind, case=case, pack=pack, defaults=defaults)
+        result = FileResult(path=ctx.file, kind=choice.kind, kind_from=choice.source)
+        if not choice.checked:
+            result.skipped = (f"not checked: check has no rules for this kind of document ({choice.kind}, "
+                              f"{SOURCES[choice.source]}); to check it as one of {', '.join(CHECKED)}, give --kind")
         for rule in RULES.values():
-            if kind not in rule.kinds or rule.id in pack.disabled or (rule.needs_case and case is None):
+            if choice.kind not in rule.kinds or rule.id in pack.disabled or (rule.needs_case and case is None):
                 continue
             result.rules_run.append(rule.id)
             result.findings.extend(rule.check(ctx))

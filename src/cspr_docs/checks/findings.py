@@ -64,6 +64,8 @@ class FileResult:
     kind: str
     findings: list[Finding] = field(default_factory=list)
     rules_run: list[str] = field(default_factory=list)
+    kind_from: str = "option"  # how the kind was decided: a key of checks.kinds.SOURCES
+    skipped: str = ""  # why no rule ran (a kind check has no rules for); not a finding, exit code unchanged
 
 
 @dataclass

@@ -14,18 +14,28 @@ def render(summary: Summary, fmt: str) -> str:
 
 
 def _tail(summary: Summary) -> str:
-    return f"{len(summary.files)} file(s) checked: {summary.errors} error(s), {summary.warnings} warning(s)"
+    skipped = sum(1 for r in summary.files if r.skipped)
+    return (f"{len(summary.files) - skipped} file(s) checked: {summary.errors} error(s), {summary.warnings} "
+            f"warning(s)" + (f"; {skipped} not checked (no rules for their kind)" if skipped else ""))
 
 
 def text(summary: Summary) -> str:
+    from cspr_docs.checks.kinds import SOURCES
+
     lines: list[str] = []
     for result in summary.files:
+        if result.skipped:
+            lines.append(f"{result.path}: {result.skipped}")
+            continue
+        if result.kind_from != "option" and result.findings:
+            lines.append(f"{result.path}: checked as {result.kind} ({SOURCES[result.kind_from]})")
         for f in result.findings:
             where = f.location.describe()
             lines.append(f"{result.path}: {where}: {f.severity} [{f.rule}] {f.message}" if where
                          else f"{result.path}: {f.severity} [{f.rule}] {f.message}")
         if not result.findings:
-            lines.append(f"{result.path}: ok ({result.kind}, {len(result.rules_run)} rules)")
+            source = "" if result.kind_from == "option" else f", {SOURCES[result.kind_from]};"
+            lines.append(f"{result.path}: ok ({result.kind}{source or ','} {len(result.rules_run)} rules)")
     lines.append(_tail(summary))
     return "\n".join(lines) + "\n"
 
@@ -33,7 +43,8 @@ def text(summary: Summary) -> str:
 def as_json(summary: Summary) -> str:
     data = {
         "version": 1,
-        "files": [{"path": r.path, "kind": r.kind, "findings": [f.as_dict() for f in r.findings]}
+        "files": [{"path": r.path, "kind": r.kind, "kind_from": r.kind_from, "skipped": r.skipped or None,
+                   "findings": [f.as_dict() for f in r.findings]}
                   for r in summary.files],
         "summary": {"files": len(summary.files), "errors": summary.errors, "warnings": summary.warnings},
     }
@@ -44,7 +55,13 @@ def junit(summary: Summary) -> str:
     cases: list[str] = []
     failures = 0
     tests = 0
+    skipped = 0
     for result in summary.files:
+        if result.skipped:
+            tests += 1
+            skipped += 1
+            cases.append(f'    <testcase classname={quoteattr(result.path)} name="kind">'
+                         f'<skipped message={quoteattr(result.skipped)}/></testcase>')
         for rule in result.rules_run:
             tests += 1
             found = [f for f in result.findings if f.rule == rule]
@@ -60,7 +77,8 @@ def junit(summary: Summary) -> str:
             cases.append(f'    <testcase classname={quoteattr(result.path)} name={quoteattr(rule)}>{inner}</testcase>')
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             f'<testsuites name="cspr-docs check" tests="{tests}" failures="{failures}">\n'
-            f'  <testsuite name="cspr-docs check" tests="{tests}" failures="{failures}" errors="0">\n'
+            f'  <testsuite name="cspr-docs check" tests="{tests}" failures="{failures}" errors="0" '
+            f'skipped="{skipped}">\n'
             + "\n".join(cases) + ("\n" if cases else "") + "  </testsuite>\n</testsuites>\n")
 
 
@@ -75,6 +93,8 @@ def _gh_prop(value: str) -> str:
 def github(summary: Summary) -> str:
     lines: list[str] = []
     for result in summary.files:
+        if result.skipped:
+            lines.append(f"::notice file={_gh_prop(result.path)},title=kind::{_gh_data(result.skipped)}")
         for f in result.findings:
             level = "error" if f.severity == "error" or summary.strict else "warning"
             props = f"file={_gh_prop(result.path)}"

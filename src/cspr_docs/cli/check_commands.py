@@ -6,24 +6,24 @@ from pathlib import Path
 
 import click
 
+from cspr_docs.checks.kinds import CHECKED as KINDS
 from cspr_docs.cli.app import cli
-
-KINDS = ("final-report", "combined-summary", "terms-of-reference")
 
 
 @cli.command("check")
 @click.argument("drafts", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--case", "case_path", type=click.Path(path_type=Path), help="Case file or folder: names to look for, "
               "reviewer, dates, quorum.")
-@click.option("--kind", type=click.Choice(KINDS), default="final-report", show_default=True,
-              help="What the drafts are.")
+@click.option("--kind", type=click.Choice(KINDS), default=None,
+              help="What the drafts are [default: each draft's own kind, from the cspr.template property of a "
+                   "document cspr-docs rendered, else its file name, else its title; else final-report].")
 @click.option("--rules", type=click.Path(path_type=Path, dir_okay=False), help="Rule pack (YAML).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "junit", "github"]), default="text",
               show_default=True, help="Report format.")
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
 @click.option("--list-rules", is_flag=True, help="List the rule ids and exit.")
 @click.pass_context
-def check_command(ctx: click.Context, drafts: tuple[Path, ...], case_path: Path | None, kind: str,
+def check_command(ctx: click.Context, drafts: tuple[Path, ...], case_path: Path | None, kind: str | None,
                   rules: Path | None, fmt: str, strict: bool, list_rules: bool) -> None:
     """Check report drafts (.docx, .pdf, .md, .txt) for statutory content and identifying details.
 
@@ -50,7 +50,9 @@ def check_command(ctx: click.Context, drafts: tuple[Path, ...], case_path: Path 
     if case_path is None:
         from cspr_docs.checks.registry import RULES
 
-        skipped = [rule.id for rule in RULES.values() if rule.needs_case and kind in rule.kinds]
-        click.echo(f"note: without --case these rules did not run: {', '.join(skipped)}; the drafts were NOT "
-                   "checked for real names or dates of birth (give --case CASE)", err=True)
+        kinds = {result.kind for result in summary.files}
+        skipped = [rule.id for rule in RULES.values() if rule.needs_case and kinds & set(rule.kinds)]
+        if skipped:
+            click.echo(f"note: without --case these rules did not run: {', '.join(skipped)}; the drafts were NOT "
+                       "checked for real names or dates of birth (give --case CASE)", err=True)
     ctx.exit(int(summary.exit_code))

@@ -147,13 +147,16 @@ class _PartReader:
         self.index += 1
         if as_block:
             level, fallback = self._level(p, text), False
+            label = False
             if level is None and kind == "body" and text.strip() and not self._list_item(p):
-                level = looks_like_heading(text, bold=len(text) < 90 and self._bold(p))
+                bold = len(text) < 90 and self._bold(p)
+                level = looks_like_heading(text, bold=bold)
                 fallback = level is not None
+                label = fallback and bold and looks_like_heading(text) is None and self._keep_next(p)
             elif level is not None:
                 self.draft.styled_headings = True
             if text.strip() or level is not None:
-                self._emit(text, kind, level=level if text.strip() else None, fallback_heading=fallback)
+                self._emit(text, kind, level=level if text.strip() else None, fallback_heading=fallback, label=label)
         if deleted:
             self._emit("".join(deleted), "deleted")
         if "".join(prompts).strip():
@@ -168,6 +171,10 @@ class _PartReader:
         """A paragraph in a list style ("List Number", "List Bullet"): an item, never a heading typed in body style."""
         style = p.find(f"{W}pPr/{W}pStyle")
         return style is not None and (style.get(W_VAL) or "") in self.styles.lists
+
+    def _keep_next(self, p: etree._Element) -> bool:
+        keep = p.find(f"{W}pPr/{W}keepNext")
+        return keep is not None and (keep.get(W_VAL) or "1").lower() not in _OFF
 
     def _guidance_style(self, p: etree._Element) -> bool:
         style = p.find(f"{W}pPr/{W}pStyle")
@@ -258,6 +265,13 @@ def read_docx(path: Path) -> Draft:
                         draft.blocks.append(Block(text=t.text, kind="textbox", part=name, index=i + 1))
         _read_properties(path, archive, names, draft)
     draft.blocks.append(Block(text=path.stem, kind="file-name", part="file name"))
+    if draft.styled_headings:
+        # In a draft that uses heading styles, a bold line set to keep with the next paragraph is a label naming
+        # what follows (a field of an agency's reply in the combined summary), not a heading typed in body style:
+        # it neither starts a section nor asks for a Heading style.
+        for block in draft.blocks:
+            if block.label:
+                block.level, block.fallback_heading = None, False
     return draft.finish()
 
 
@@ -322,9 +336,12 @@ def _read_properties(path: Path, archive: zipfile.ZipFile, names: set[str], draf
             local = etree.QName(el).localname
             if local in fields and (el.text or "").strip():
                 draft.blocks.append(Block(text=el.text, kind="property", part=f"{part} ({local})"))
+                draft.properties.setdefault(local, el.text.strip())
     if "docProps/custom.xml" in names:
         for i, prop in enumerate(_parse(path, archive, "docProps/custom.xml")):
             value = " ".join(t for t in prop.itertext() if t.strip())
+            if (prop.get("name") or "").strip() and value.strip():
+                draft.properties.setdefault(prop.get("name").strip(), value.strip())
             if value.strip():
                 draft.blocks.append(Block(text=value, kind="property", part=f"docProps/custom.xml (property {i + 1})"))
             if (prop.get("name") or "").strip():

@@ -48,7 +48,11 @@ def read_text(path: Path) -> Draft:
 
     def flush() -> None:
         if pending:
-            emit(" ".join(pending), start)
+            starts, offset = [], 0
+            for piece in pending[:-1]:
+                offset += len(piece) + 1
+                starts.append(offset)
+            emit(" ".join(pending), start, line_starts=tuple(starts))
             pending.clear()
 
     for number, line in enumerate(lines, start=1):

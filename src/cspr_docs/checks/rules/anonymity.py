@@ -105,12 +105,13 @@ class NameMatcher:
         if term in COMMON_WORDS:
             self.common.add(term)
 
-    def names_in(self, text: str, norm: str | None = None) -> list[tuple[str, bool]]:
-        """(label, is_common_word) for each distinct restricted name in `text` (`norm`: its normalised form)."""
+    def names_in(self, text: str, norm: str | None = None) -> list[tuple[str, bool, int]]:
+        """(label, is_common_word, where in `norm` it first appears) for each distinct restricted name in `text`
+        (`norm`: its normalised form)."""
         if self.regex is None:
             return []
         norm = normalise(text) if norm is None else norm
-        found: dict[str, bool] = {}
+        found: dict[str, tuple[bool, int]] = {}
         mapped: list[int] | None = None
         for match in bounded(self.regex, norm):
             term = self._keys.get(re.sub(r"[\s\-]+", " ", match.group()), match.group())
@@ -123,8 +124,8 @@ class NameMatcher:
                 start = match.start()
                 if start >= len(mapped) or not text[mapped[start]].isupper():
                     continue
-            found.setdefault(label, term in self.common)
-        return list(found.items())
+            found.setdefault(label, (term in self.common, match.start()))
+        return [(label, common, start) for label, (common, start) in found.items()]
 
     def redact(self, text: str) -> str:
         """`text` with names and dates of birth replaced by their labels (for headings and part names)."""
@@ -158,11 +159,11 @@ def check_real_name(ctx: Any) -> Iterator[Finding]:
     for block in ctx.draft.blocks:
         if matcher.regex is None:
             return
-        for label, common in matcher.names_in(block.text, ctx.norm(block)):
+        for label, common, start in matcher.names_in(block.text, ctx.norm(block)):
             hint = ("; it is also an ordinary word: if this is the word, allow-list it in the rule pack with a reason"
                     if common else "")
             yield ctx.finding("real-name", f"a real name from the case data ({label}) appears{_where(block)}; "
-                              f"use the pseudonym{hint}", block)
+                              f"use the pseudonym{hint}", block, at=start)
 
 
 def check_initials(ctx: Any) -> Iterator[Finding]:
@@ -172,9 +173,10 @@ def check_initials(ctx: Any) -> Iterator[Finding]:
             return
         norm = ctx.norm(block)
         for pattern, label in matcher.initials:
-            if next(bounded(pattern, norm, "."), None):
+            match = next(bounded(pattern, norm, "."), None)
+            if match:
                 yield ctx.finding("initials", f"initials that match {label} appear{_where(block)}; check they "
-                                  "do not identify anyone", block)
+                                  "do not identify anyone", block, at=match.start())
 
 
 def check_date_of_birth(ctx: Any) -> Iterator[Finding]:
@@ -190,10 +192,11 @@ def check_date_of_birth(ctx: Any) -> Iterator[Finding]:
             return
         norm = ctx.norm(block)
         for pattern, label, year in matcher.dobs:
-            if year in norm and next(bounded(pattern, norm), None):
+            match = next(bounded(pattern, norm), None) if year in norm else None
+            if match:
                 advice = "keep it only if the reader needs it" if working else "give an age instead"
                 yield ctx.finding("date-of-birth", f"a date of birth from the case data ({label}) appears"
-                                  f"{_where(block)}; {advice}", block, severity=severity)
+                                  f"{_where(block)}; {advice}", block, severity=severity, at=match.start())
 
 
 _NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
@@ -248,7 +251,8 @@ def check_quasi_identifier(ctx: Any) -> Iterator[Finding]:
         for school, label in matcher.schools:
             if school in norm and school not in matcher.allowed:
                 yield ctx.finding("quasi-identifier", f"the school from the case data ({label}) is named"
-                                  f"{_where(block)}; with an age and a town it can identify the child", block)
+                                  f"{_where(block)}; with an age and a town it can identify the child", block,
+                                  at=norm.index(school))
     if ctx.case is None or not matcher.schools:
         return
     places = [(re.compile(re.escape(p) + r"(?![\w])"), label) for p, label in _places(ctx)]

@@ -82,7 +82,8 @@ MINIMUM_CONTENT: dict[str, Element] = {
         (r"good practice", r"worked well")),
     "agencies-learn": Element(
         "what needs to happen to ensure agencies learn from the case",
-        (r"learning", r"lessons", r"dissemination", r"next steps", r"improvement action", r"action plan"),
+        # "learn" too: the final-report skeleton's own heading is "Conclusions: how agencies will learn from this case"
+        (r"learning", r"\blearn", r"lessons", r"dissemination", r"next steps", r"improvement action", r"action plan"),
         (r"(agencies|partners|partnership) (will|should|must) (learn|share|disseminate|embed)",
          r"learning (will|should|must) be (shared|disseminated|embedded)", r"learning briefings?",
          r"7[- ]minute briefings?")),

@@ -34,8 +34,10 @@ def check_leftover_placeholder(ctx: Any) -> Iterator[Finding]:
         if block.kind in ("file-name", "deleted") or not _MAYBE_PLACEHOLDER.search(block.text):
             continue
         for label, pattern in PLACEHOLDERS:
-            if pattern.search(block.text):
-                yield ctx.finding("leftover-placeholder", f"leftover {label}: finish or remove it", block)
+            match = pattern.search(block.text)
+            if match:
+                yield ctx.finding("leftover-placeholder", f"leftover {label}: finish or remove it", block,
+                                  raw_at=match.start())
 
 
 def check_tracked_changes(ctx: Any) -> Iterator[Finding]:

@@ -99,4 +99,4 @@ def check_uk_identifier(ctx: Any) -> Iterator[Finding]:
                 continue
             seen.add(kind)
             yield ctx.finding("uk-identifier", f"an identifier appears: {kind}; remove it", block, severity=severity
-                              if severity == "warning" else None)
+                              if severity == "warning" else None, at=start)
