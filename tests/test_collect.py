@@ -402,3 +402,36 @@ def test_comments_and_tracked_changes_are_kept_and_reported(invoke, case_folder,
     assert reply.summary.splitlines()[0] == "Referral from midwifery in July 2025. Added later."
     assert "Struck out." not in reply.summary
     assert reply.unplaced == [*OUTSIDE, "Comment: Please call me about this."]
+
+
+def test_empty_folder_is_named(invoke, case_folder, tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "notes.txt").write_text("not a reply")
+    result = invoke("collect", inbox, "--case", case_folder)
+    assert result.exit_code == 3
+    assert f"{inbox}: no .docx or .pdf replies in the folder(s) given" in result.stderr
+
+
+def test_agency_option_that_is_not_an_agency_of_the_case(invoke, case_folder, tmp_path):
+    filled = fill_reply(render_reply(invoke, case_folder, tmp_path / "out"), tmp_path / "reply.docx")
+    result = invoke("collect", filled, "--case", case_folder, "--agency", "cssc")
+    assert result.exit_code == 3
+    assert "--agency cssc: not an agency of case NSCP-2025-014 (its agencies: csc, icb, police," in result.stderr
+    assert "the reply is from agency" not in result.stderr
+    assert not (case_folder / "replies").exists()
+
+
+def test_a_refused_run_prints_no_warnings_about_the_other_files(invoke, case_folder, tmp_path):
+    blank = render_reply(invoke, case_folder, tmp_path / "out")
+    unsigned = fill_reply(blank, tmp_path / "unsigned.docx", answers={**ANSWERS, "author_name": ""})
+    bad = tmp_path / "bad.docx"
+    bad.write_bytes(b"not a zip")
+    result = invoke("collect", unsigned, bad, "--case", case_folder)
+    assert result.exit_code == 3
+    assert "warning:" not in result.stderr and "cspr:author-name" not in result.stderr
+    assert "1 file(s) refused; nothing was stored" in result.stderr and "bad.docx" in result.stderr
+    assert "2 warning(s) about the other files not shown" in result.stderr
+    assert not (case_folder / "replies").exists()
+    alone = invoke("collect", unsigned, "--case", case_folder)
+    assert "warning: unsigned.docx: cspr:author-name: empty" in alone.stderr

@@ -215,7 +215,9 @@ def test_local_review_chronology_reads_back_and_replaces_key_events(invoke, case
     filled = _fill_chronology(blank, tmp_path / "police-chronology.docx", rows)
     result = invoke("collect", filled, "--case", folder)
     assert result.exit_code == 0, result.stderr
-    assert "new: chronologies/police.yaml" in result.stdout
+    assert "new: chronologies/police.yaml, chronologies/police.docx" in result.stdout
+    assert (folder / "chronologies" / "police.docx").read_bytes() == filled.read_bytes()
+    assert not (folder / "replies" / "police.docx").exists()
     stored = load_chronologies(folder)["police"]
     assert stored.kind == "chronology-template"
     assert [(e.date, e.time, e.source_record, e.child_seen, e.child_voice) for e in stored.key_events][:2] == [

@@ -236,6 +236,11 @@ HOSTILE = {
 @pytest.fixture
 def soffice_stub(tmp_path, monkeypatch):
     """A stand-in LibreOffice that writes a 1-page PDF per document and logs every document it is given."""
+    return install_soffice_stub(tmp_path, monkeypatch)
+
+
+def install_soffice_stub(tmp_path: Path, monkeypatch) -> Path:
+    """Point CSPR_DOCS_SOFFICE at the stand-in LibreOffice; returns its log (absent until it converts something)."""
     import stat
     import sys
 

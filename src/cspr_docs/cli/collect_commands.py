@@ -52,14 +52,16 @@ def collect_command(
     force: bool,
 ) -> None:
     """Read returned information request replies (.docx or fillable PDF) and local review
-    chronologies into CASE/replies/<agency>.yaml and CASE/chronologies/<agency>.yaml.
+    chronologies into CASE/replies/<agency>.yaml and CASE/chronologies/<agency>.yaml; the
+    file as returned is kept beside it as <agency>.docx or <agency>.pdf.
 
     \b
     A folder given as REPLY stands for every .docx and .pdf in it. Each file says which case
     and agency it belongs to; a reply for another case is refused (exit 3) and then nothing
     is stored. Re-running is safe: unchanged replies are left alone, changed ones list the
-    fields that changed. Warnings (unanswered fields, text outside the fields, an old
-    template version, duplicates) go to stderr and name the file and field.
+    fields that changed, and a newer file replaces the kept one. Warnings (unanswered
+    fields, text outside the fields, an old template version, duplicates) go to stderr and
+    name the file and field.
     """
     from cspr_docs.load import load_case
 
@@ -67,34 +69,55 @@ def collect_command(
         raise click.UsageError("give REPLY files or folders, --status, or --chronology FILE")
     loaded = load_case(case_path)
     if replies:
-        _collect(loaded, _expand(replies), agency=agency, templates=templates, dry_run=dry_run)
+        _collect(loaded, replies, agency=agency, templates=templates, dry_run=dry_run)
     if status:
         _status(loaded, today.date() if today else dt.date.today(), output_format)
     if chronology_out is not None:
         _chronology(loaded, chronology_out, force=force)
 
 
-def _collect(loaded, files: list[Path], *, agency: str | None, templates: Path | None, dry_run: bool) -> None:
+def _collect(loaded, given: tuple[Path, ...], *, agency: str | None, templates: Path | None, dry_run: bool) -> None:
     from cspr_docs.collect.run import Collector
     from cspr_docs.collect.store import compare, store
     from cspr_docs.errors import InputError
 
+    files = _expand(given)
     if not files:
-        raise InputError("no .docx or .pdf replies found in the folders given")
+        folders = ", ".join(str(p) for p in given)
+        raise InputError(f"{folders}: no .docx or .pdf replies in the folder(s) given")
     run = Collector(loaded, templates=templates, agency=agency).run(files)
+    if run.refused:
+        # The run stores nothing, so warnings about the other files would only be noise now; they come next time.
+        listed = "\n".join(f"  {r}" for r in run.refused)
+        held = f"\n{len(run.warnings)} warning(s) about the other files not shown" if run.warnings else ""
+        raise InputError(f"{len(run.refused)} file(s) refused; nothing was stored:\n{listed}{held}")
     for warning in run.warnings:
         click.echo(f"warning: {warning}", err=True)
-    if run.refused:
-        listed = "\n".join(f"  {r}" for r in run.refused)
-        raise InputError(f"{len(run.refused)} file(s) refused; nothing was stored:\n{listed}")
-    changes = [compare(loaded.folder, r) for r in run.replies] if dry_run else store(loaded.folder, run.replies)
-    prefix = "would be " if dry_run else ""
+    if dry_run:
+        changes = [compare(loaded.folder, r) for r in run.replies]
+    else:
+        changes = store(loaded.folder, run.replies, run.returned)
     for change, reply in zip(changes, run.replies, strict=True):
-        where = change.path.relative_to(loaded.folder)
-        what = f" ({', '.join(change.fields)})" if change.fields else ""
-        click.echo(f"{prefix}{change.state}: {where}{what} from {reply.source}")
+        click.echo(f"{_describe(change, loaded.folder, dry_run)} from {reply.source}")
     for path in run.skipped:
         click.echo(f"skipped: {path.name}")
+
+
+def _describe(change, folder: Path, dry_run: bool) -> str:
+    """`new: replies/csc.yaml, replies/csc.docx`; `updated: replies/csc.yaml (summary), replies/csc.pdf (replaces
+    replies/csc.docx)`; `unchanged: replies/csc.yaml`."""
+    prefix = "would be " if dry_run else ""
+    line = f"{prefix}{change.state}: {change.path.relative_to(folder)}"
+    if change.fields:
+        line += f" ({', '.join(change.fields)})"
+    if change.kept is not None:
+        kept = str(change.kept.relative_to(folder))
+        if change.state == "unchanged":
+            kept = f"returned file {prefix}kept as {kept}"
+        if change.removed:
+            kept += f" (replaces {', '.join(str(p.relative_to(folder)) for p in change.removed)})"
+        line += f", {kept}"
+    return line
 
 
 def _status(loaded, today: dt.date, output_format: str) -> None:

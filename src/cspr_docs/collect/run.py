@@ -34,6 +34,8 @@ class CollectRun:
     """The outcome of reading a batch: replies to store, warnings, refusals (nothing is stored if any)."""
 
     replies: list[CollectedReply] = field(default_factory=list)
+    returned: list[bytes] = field(default_factory=list)
+    """The bytes each reply was read from (same order as `replies`): stored as the agency returned them."""
     warnings: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
@@ -53,6 +55,9 @@ class Collector:
 
     def __init__(self, loaded: CaseFile, *, templates: Path | None = None, agency: str | None = None) -> None:
         self.case: Case = loaded.case
+        if agency is not None and agency not in {a.id for a in self.case.agencies}:
+            ids = ", ".join(a.id for a in self.case.agencies)
+            raise InputError(f"--agency {agency}: not an agency of case {self.case.reference} (its agencies: {ids})")
         self.templates = templates
         self.agency = agency
         self._profiles: dict[tuple[str, str], _Profile | None] = {}
@@ -89,9 +94,11 @@ class Collector:
                 result.warnings.append(f"{path.name}: a second {reply.kind} for agency {reply.agency} in this run "
                                        f"(also {earlier.source}); the later file is kept")
                 result.replies[by_agency[key]] = reply
+                result.returned[by_agency[key]] = data
             else:
                 by_agency[key] = len(result.replies)
                 result.replies.append(reply)
+                result.returned.append(data)
         return result
 
     def read(self, path: Path, digest: str = "") -> tuple[CollectedReply | None, list[str]]:

@@ -87,11 +87,16 @@ def load_pack(name: str, packs_file: Path | None) -> PackSpec:
     return PackSpec(name, title, tuple(s for s in specs if s is not None))
 
 
-def _candidates(folder: Path, pattern: str) -> list[Path]:
-    """Files matching the pattern, one per stem, a PDF preferred over the document it was made from."""
+def _matches(folder: Path, pattern: str) -> list[Path]:
+    """Files the pattern matches, hidden files and Office lock files left out."""
+    return sorted(p for p in folder.glob(pattern) if p.is_file() and not p.name.startswith((".", "~$")))
+
+
+def _candidates(matched: list[Path]) -> list[Path]:
+    """The documents among the matches, one per stem, a PDF preferred over the document it was made from."""
     by_stem: dict[Path, Path] = {}
-    for path in sorted(folder.glob(pattern)):
-        if not path.is_file() or path.suffix.lower() not in _SUFFIXES or path.name.startswith((".", "~$")):
+    for path in matched:
+        if path.suffix.lower() not in _SUFFIXES:
             continue
         key = path.with_suffix("")
         if key not in by_stem or path.suffix.lower() == ".pdf":
@@ -99,13 +104,60 @@ def _candidates(folder: Path, pattern: str) -> list[Path]:
     return sorted(by_stem.values())
 
 
-def _reply_title(template: str, path: Path, agencies: list[Any]) -> str:
-    name = path.stem
+def _agency_of(path: Path, agencies: list[Any]) -> Any | None:
+    """The agency whose id the file name carries (`csc.docx`, `CSPR-0000-00-csc.pdf`), longest id first."""
     for agency in sorted(agencies, key=lambda a: -len(a.id)):
         if re.search(rf"(?<![a-z0-9]){re.escape(agency.id.lower())}(?![a-z0-9])", path.stem.lower()):
-            name = agency.name
-            break
-    return template.replace("{name}", name)
+            return agency
+    return None
+
+
+def _in_agency_order(found: list[Path], agencies: list[Any]) -> list[Path]:
+    """Agencies' files in the case's agency order, then any other file by name."""
+    position = {a.id: i for i, a in enumerate(agencies)}
+
+    def key(path: Path) -> tuple[int, str]:
+        agency = _agency_of(path, agencies)
+        return (position[agency.id] if agency else len(agencies), path.name)
+
+    return sorted(found, key=key)
+
+
+def _collected_without_file(case_file: Any, matched: list[Path], found: list[Path]) -> None:
+    """Refuse a part that matches collected replies (replies/<agency id>.yaml) but not the file the agency returned.
+
+    `collect` keeps that file as replies/<agency id>.docx or .pdf; replies collected before it did have no file.
+    """
+    folder: Path = case_file.folder
+    agencies = case_file.case.agencies
+    ids = {a.id for a in agencies}
+    covered = {a.id for a in (_agency_of(p, agencies) for p in found) if a is not None}
+    missing: dict[Path, list[str]] = {}
+    for path in matched:
+        if path.suffix == ".yaml" and path.stem in ids and path.stem not in covered and path.parent in (
+            folder / "replies", folder / "chronologies"
+        ):
+            missing.setdefault(path.parent, []).append(path.stem)
+    for where, agency_ids in missing.items():
+        sub = where.name
+        what = "replies" if sub == "replies" else "chronologies"
+        raise InputError(
+            f"{where}: collected {what} of agenc{'y' if len(agency_ids) == 1 else 'ies'} {', '.join(agency_ids)} "
+            f"have no returned file for the pack (collected before `collect` kept the files, or the file was "
+            f"removed). Collect each returned .docx or .pdf again (cspr-docs collect FILE... --case "
+            f"{case_file.path}), which keeps it as {sub}/<agency id>.docx or .pdf, or copy it there yourself"
+        )
+
+
+def _nothing_found(folder: Path, part: PartSpec, matched: list[Path]) -> InputError:
+    if matched:
+        message = (f"{folder}: '{part.files}' matches no .pdf, .docx or .odt file for the part '{part.title}' "
+                   f"({len(matched)} other file(s))")
+    else:
+        message = f"{folder}: no file matches '{part.files}' for the part '{part.title}'"
+    if part.files.startswith("replies/"):
+        message += "; collect the agencies' replies first (cspr-docs collect FILE... --case CASE)"
+    return InputError(message)
 
 
 def resolve_parts(spec: PackSpec, case_file: Any, notification: Path | None) -> list[tuple[str, Path]]:
@@ -121,15 +173,19 @@ def resolve_parts(spec: PackSpec, case_file: Any, notification: Path | None) -> 
                 )
             resolved.append(("Serious incident notification", notification))
             continue
-        found = _candidates(folder, part.files)
+        matched = _matches(folder, part.files)
+        found = _candidates(matched)
+        _collected_without_file(case_file, matched, found)
         if not found:
             if part.optional:
                 continue
-            raise InputError(f"{folder}: no file matches '{part.files}' for the part '{part.title}'")
+            raise _nothing_found(folder, part, matched)
         if not part.each and len(found) > 1:
             raise InputError(f"{folder}: {len(found)} files match '{part.files}' for the part '{part.title}'; "
                              "make the pattern match one")
-        resolved.extend((_reply_title(part.title, p, case.agencies), p) for p in found)
+        for path in _in_agency_order(found, case.agencies):
+            agency = _agency_of(path, case.agencies)
+            resolved.append((part.title.replace("{name}", agency.name if agency else path.stem), path))
     return resolved
 
 
