@@ -198,3 +198,97 @@ def test_case_check_prints_warnings_and_exits_0(invoke, case_copy):
     assert "2026-12-08" not in result.stdout
     clean = invoke("case", "check", CASES / "sibling-group")
     assert clean.exit_code == 0 and "warning" not in clean.stdout
+
+
+# --- field names in messages are written children[0].id, as everywhere else (QA finding 19) ---------------------
+
+
+def test_duplicate_id_message_writes_the_first_place_with_brackets(invoke, case_copy):
+    folder = case_copy("notification-death")
+    path = folder / "case.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  - id: mother\n", "  - id: CHILD-N\n", 1), encoding="utf-8")
+    result = invoke("case", "check", folder)
+    assert result.exit_code == 3
+    assert "family[0].id: duplicate person id (ids must be unique, ignoring case; first used at children[0].id)" in (
+        result.stderr)
+    assert "children.0" not in result.stderr
+
+
+# --- real names in pseudonyms, the title and published text (QA finding 6) -----------------------------------
+
+CHILD_NAME = f"{SENTINEL_NAME} Zzmiddle Zzsurnamé"
+
+
+def named(base: dict[str, Any], **where: Any) -> list[tuple[str, str]]:
+    """Issues once the child is called CHILD_NAME (known as Zzknown) and `where` (dotted field: value) is set."""
+
+    def change(data: dict[str, Any]) -> None:
+        data["children"][0].update(name=CHILD_NAME, known_as="Zzknown")
+        for field, value in where.items():
+            target = data
+            *path, last = [int(p) if p.isdigit() else p for p in field.split(".")]
+            for key in path:
+                target = target[key]
+            target[last] = value
+
+    return issues_after(base, change)
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("children.0.pseudonym", CHILD_NAME, "contains the real name in children[0].name"),
+    ("children.0.pseudonym", "ZZSENTINELNAME", "contains part of the real name in children[0].name"),
+    ("title", f"The review of {SENTINEL_NAME.lower()}", "contains part of the real name in children[0].name"),
+    ("title", "Zzsurname", "contains part of the real name in children[0].name"),  # accents ignored
+    ("family.0.pseudonym", "Mrs Zzsurname", "contains part of the real name in children[0].name"),
+    ("children.0.pseudonym", "Child Zzknown", "contains the name in children[0].known_as"),
+])
+def test_a_real_name_in_a_pseudonym_or_the_title_is_an_error(base, field, value, message):
+    assert [(loc, m.split(":")[0]) for loc, m in named(base, **{field: value})] == [(field, message)]
+
+
+def test_family_names_count_too_and_titles_do_not(base):
+    family_name = "Mr Zzfather Zzfamily"
+
+    def change(data: dict[str, Any]) -> None:
+        data["family"][1]["name"] = family_name
+        data["family"][0]["pseudonym"] = "Mr Zzfamily"
+        data["family"][2]["pseudonym"] = "Mr Jones"  # "Mr" is in the name too, but it is not a name
+
+    fired = issues_after(base, change)
+    assert [(loc, m.split(":")[0]) for loc, m in fired] == [("family.0.pseudonym",
+                                                             "contains part of the real name in family[1].name")]
+
+
+@pytest.mark.parametrize("value", ["Child N", "Zz", "Zzsentinelnames", "Baby N", "Child Zzmiddl"])
+def test_no_error_for_other_words_short_parts_or_part_words(base, value):
+    assert named(base, **{"children.0.pseudonym": value}) == []
+
+
+@pytest.mark.parametrize("field", [
+    "learning_briefing.background", "learning_briefing.key_points.1.text", "learning_briefing.what_to_do.0",
+    "recommendations.2.text", "review.terms_of_reference.methodology", "review.terms_of_reference.key_lines_of_enquiry.0",
+    "review.factual_summary.episodes.0.summary", "review.reviewer.independence_statement",
+])
+def test_a_whole_name_in_published_text_is_an_error(base, field):
+    for value in (f"Seen with {CHILD_NAME}.", f"As {SENTINEL_NAME.upper()} ZZSURNAME said.", "Zzknown's view."):
+        fired = named(base, **{field: value})
+        assert [loc for loc, _ in fired] == [field], value
+        assert "documents name people by pseudonym" in fired[0][1] and SENTINEL_NAME not in fired[0][1]
+    assert named(base, **{field: f"Only the first name, {SENTINEL_NAME}, and Child N."}) == []
+
+
+def test_case_check_and_render_refuse_a_real_name_in_the_pseudonym(invoke, case_copy, tmp_path):
+    folder = case_copy("notification-death")
+    path = folder / "case.yaml"
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    line = lines.index("    pseudonym: Child N") + 1
+    path.write_text(text.replace("    pseudonym: Child N", "    pseudonym: Ellis Brackwater", 1), encoding="utf-8")
+    for args in (("case", "check", folder), ("render", "final-report", "--case", folder, "--out", tmp_path / "o")):
+        result = invoke(*args)
+        assert result.exit_code == 3, result.stdout + result.stderr
+        assert f"case.yaml:{line}:" in result.stderr
+        assert "children[0].pseudonym: contains part of the real name in children[0].name" in result.stderr
+        assert "Ellis" not in result.stderr + result.stdout and "Brackwater" not in result.stderr + result.stdout
+    assert not (tmp_path / "o").exists()

@@ -373,3 +373,54 @@ def test_sentinel_everywhere_with_consistency_errors(invoke, tmp_path: Path, nam
     result = invoke("case", "check", _write(tmp_path, _dump(_consistency_fault(data))))
     _assert_no_sentinel(result, "consistency errors")
     assert "duplicate agency id" in result.stderr and "is before incident.date" in result.stderr
+
+
+# ---------------------------------------------------------------- the JSON Schema an editor uses (QA finding 5)
+
+
+def _schema(invoke) -> dict[str, Any]:
+    import json
+
+    result = invoke("schema")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def _written_cases(invoke, tmp_path: Path) -> list[Path]:
+    """Every fixture case.yaml and both `init` case.yaml files, as they are on disk."""
+    written = [p / "case.yaml" for p in fixture_cases()]
+    for route in ("notification", "referral"):
+        assert invoke("init", tmp_path / route, "--route", route).exit_code == 0
+        written.append(tmp_path / route / "case.yaml")
+    return written
+
+
+def test_schema_does_not_require_the_partnership_and_says_where_it_lives(invoke) -> None:
+    schema = _schema(invoke)
+    assert "partnership" not in schema["required"]
+    assert {"reference", "route", "children", "incident"} <= set(schema["required"])
+    assert "partnership.yaml" in schema["properties"]["partnership"]["description"]
+
+
+def test_every_case_file_validates_against_the_schema_as_written(invoke, tmp_path: Path) -> None:
+    import jsonschema
+
+    schema = _schema(invoke)
+    validator = jsonschema.Draft202012Validator(schema)
+    written = _written_cases(invoke, tmp_path)
+    assert sum("partnership" not in read_yaml(p).data for p in written) >= 4  # most keep it in partnership.yaml
+    for path in written:
+        errors = validator.iter_errors(read_yaml(path).data)
+        assert [f"{format_loc(tuple(e.absolute_path))}: {e.message}" for e in errors] == [], path
+    profile = jsonschema.Draft202012Validator({"$defs": schema["$defs"], "$ref": "#/$defs/Partnership"})
+    for path in (CASES / "partnership.yaml", tmp_path / "notification" / "partnership.yaml"):
+        assert list(profile.iter_errors(read_yaml(path).data)) == [], path
+
+
+def test_the_schema_still_flags_a_case_without_children(invoke) -> None:
+    import jsonschema
+
+    data = read_yaml(CASES / "notification-death" / "case.yaml").data
+    del data["children"]
+    errors = list(jsonschema.Draft202012Validator(_schema(invoke)).iter_errors(data))
+    assert [e.message for e in errors] == ["'children' is a required property"]

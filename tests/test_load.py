@@ -150,7 +150,7 @@ def test_a4_null_never_silently_fills_a_text_field(invoke, case_dir: Path, null:
 
 
 def test_a5_plain_integers_become_text_where_text_is_due(case_dir: Path) -> None:
-    path, _ = _replace(case_dir, 'age: "5 years"', "age: 5")
+    path, _ = _replace(case_dir, 'age: "6 years"', "age: 5")
     assert read_yaml(path).data["children"][0]["age"] == 5
     assert load_case(case_dir).case.children[0].age == "5"
 
@@ -347,3 +347,27 @@ def test_partnership_schema_errors_point_into_the_partnership_file(invoke, case_
 def test_missing_partnership_profile(invoke, case_dir: Path) -> None:
     (case_dir / "partnership.yaml").unlink()
     _refused(invoke, case_dir, "no partnership profile")
+
+
+# tabs (QA finding 17) ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("indent", "column"), [("\t", 1), ("  \t  ", 3)])
+def test_a_tab_used_for_indentation_says_use_spaces_with_line_and_column(invoke, case_dir: Path, indent: str,
+                                                                         column: int) -> None:
+    path, line = _replace(case_dir, "    pseudonym: Child A", indent + "pseudonym: Child A")
+    stderr = _refused(invoke, path, f"case.yaml:{line}:{column}: invalid YAML: tabs cannot indent YAML: use spaces")
+    assert "'\\t'" not in stderr and "token" not in stderr
+
+
+def test_a_tab_between_items_says_use_spaces(invoke, case_dir: Path) -> None:
+    path, line = _replace(case_dir, "  - id: child-a", "  -\tid: child-a")
+    _refused(invoke, path, f"case.yaml:{line}:4: invalid YAML: a tab cannot separate YAML items here: use spaces")
+
+
+def test_a_tab_in_the_partnership_file_names_that_file(invoke, case_dir: Path) -> None:
+    profile = case_dir / "partnership.yaml"
+    text = profile.read_text(encoding="utf-8")
+    line = text.splitlines().index("  - kind: icb") + 2
+    profile.write_text(text.replace("  - kind: icb\n    organisation", "  - kind: icb\n\torganisation"), encoding="utf-8")
+    _refused(invoke, case_dir, f"{profile}:{line}:1: invalid YAML: tabs cannot indent YAML")

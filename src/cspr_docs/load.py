@@ -184,6 +184,14 @@ def _construct(node: Node, loc: Loc, doc: YamlDocument, problems: list[Problem])
     return None
 
 
+def _tab_problem(text: str, index: int) -> str:
+    """PyYAML's wording for a tab ("found character '\\t' that cannot start any token") hides the usual cause."""
+    line_start = text.rfind("\n", 0, index) + 1
+    if not text[line_start:index].strip(" \t"):
+        return "tabs cannot indent YAML: use spaces"
+    return "a tab cannot separate YAML items here: use spaces"
+
+
 def read_yaml(path: Path, *, max_bytes: int = MAX_YAML_BYTES) -> YamlDocument:
     """Read one YAML document safely into plain values with their places.
 
@@ -200,6 +208,8 @@ def read_yaml(path: Path, *, max_bytes: int = MAX_YAML_BYTES) -> YamlDocument:
         problem = exc.problem or "invalid YAML"
         if "single document" in (exc.context or "") + problem:
             problem = "expected a single YAML document, found several (remove the extra '---')"
+        elif mark and ("'\\t'" in problem or "tab character" in problem):
+            problem = _tab_problem(text, mark.index)
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
         raise DataError([Problem(str(path), line, col, "", f"invalid YAML: {problem}")]) from None
     except yaml.YAMLError as exc:  # ReaderError: a character YAML does not allow

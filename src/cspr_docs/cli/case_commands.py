@@ -43,7 +43,8 @@ def case_check_command(case: Path) -> None:
         f"{len(c.family)} family member(s), {len(c.agencies)} agencies"
     )
     for loc, message in find_observations(c):
-        click.echo(f"warning: {loaded.path}: {format_loc(loc)}: {message}")
+        shared = loc[:1] == ("partnership",) and loaded.partnership_path is not None
+        click.echo(f"warning: {loaded.partnership_path if shared else loaded.path}: {format_loc(loc)}: {message}")
 
 
 @cli.command("schema")

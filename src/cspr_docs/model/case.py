@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, StrictBool
+from pydantic import ConfigDict, Field, StrictBool
 
 from cspr_docs.model.base import Identifier, IsoDate, Reference, Strict, Text, list_field
 from cspr_docs.model.criteria import CriterionId
@@ -317,13 +317,24 @@ class Recommendation(Strict):
     finding: str = ""
 
 
+def _partnership_may_live_elsewhere(schema: dict[str, Any]) -> None:
+    """The schema an editor checks case.yaml with: `partnership` mostly comes from partnership.yaml."""
+    schema["required"] = [name for name in schema.get("required", []) if name != "partnership"]
+
+
 class Case(Strict):
     """One child safeguarding practice review case."""
+
+    model_config = ConfigDict(json_schema_extra=_partnership_may_live_elsewhere)
 
     reference: Reference = Field(description="The partnership's case reference; used in file names")
     route: Literal["notification", "referral"]
     title: str = Field("", description="Publishable name of the review, e.g. 'Child A'; defaults to the pseudonyms")
-    partnership: Partnership
+    partnership: Partnership = Field(
+        description="The partnership profile. Usually not written here: cspr-docs reads it from the nearest "
+        "partnership.yaml beside or above the case folder (written by `cspr-docs init`); a section here is used "
+        "instead of that file"
+    )
     children: list[Child] = Field(min_length=1)
     family: list[FamilyMember] = list_field()
     incident: Incident

@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 
+from cspr_docs.load import format_loc
 from cspr_docs.model.case import Case
+from cspr_docs.model.names import find_restricted_names
+from cspr_docs.model.observations import find_reminders
 
 Loc = tuple[str | int, ...]
 Issue = tuple[Loc, str]
@@ -15,7 +18,7 @@ Dated = tuple[Loc, dt.date | None]
 def find_inconsistencies(case: Case) -> list[Issue]:
     """Every consistency problem of a schema-valid case, as (field location, message); never quotes values."""
     return [*_route_sections(case), *_unique_ids(case), *_agency_references(case), *_date_order(case),
-            *_review_date_order(case)]
+            *_review_date_order(case), *find_restricted_names(case)]
 
 
 def _route_sections(case: Case) -> Iterator[Issue]:
@@ -34,8 +37,7 @@ def _duplicates(ids: Iterable[tuple[Loc, str]], what: str) -> Iterator[Issue]:
     for loc, ident in ids:
         key = ident.casefold()
         if key in seen:
-            first = ".".join(str(p) for p in seen[key])
-            yield loc, f"duplicate {what} id (ids must be unique, ignoring case; first used at {first})"
+            yield loc, f"duplicate {what} id (ids must be unique, ignoring case; first used at {format_loc(seen[key])})"
         else:
             seen[key] = loc
 
@@ -96,7 +98,7 @@ def _out_of_order(pairs: Iterable[tuple[Dated, Dated]]) -> Iterator[Issue]:
     """Each pair (earlier, later) must be in order when both dates are present; equal dates are in order."""
     for (early_loc, early), (late_loc, late) in pairs:
         if early is not None and late is not None and late < early:
-            yield late_loc, f"is before {'.'.join(str(p) for p in early_loc)}; check the dates"
+            yield late_loc, f"is before {format_loc(early_loc)}; check the dates"
 
 
 def _date_order(case: Case) -> Iterator[Issue]:
@@ -192,4 +194,4 @@ def find_observations(case: Case) -> list[Issue]:
     for i, agency in enumerate(case.agencies):
         if not (agency.contact.email or agency.contact.address):
             found.append((("agencies", i, "contact"), "no email or address: say where its letters go"))
-    return found
+    return found + find_reminders(case)
