@@ -93,7 +93,7 @@ def test_a_heading_does_not_fill_its_own_empty_section(invoke, tmp_path) -> None
     content = [(k, t) for k, t in BUILD.FINAL if not (k == "p" and "good practice" in t)]
     findings = run(invoke, docx(tmp_path, content))[1]
     assert messages(findings, "minimum-content") == [
-        "missing examples of good practice (good-practice; seed 004 §9.1.2): its section is empty"]
+        "missing examples of good practice (good-practice; LLR CSPR guidance §9.1.2): its section is empty"]
 
 
 def case_with_address(tmp_path: Path) -> Path:

@@ -148,6 +148,61 @@ def test_init_refuses_when_only_case_file_exists(invoke, tmp_path: Path) -> None
     assert not (folder / "partnership.yaml").exists()  # the batch is checked before anything is written
 
 
+def test_merge_out_that_is_a_file_exits_5_like_render(invoke, tmp_path: Path) -> None:
+    afile = tmp_path / "afile"
+    afile.write_bytes(b"mine")
+    for extra in ((), ("--dry-run",)):
+        result = invoke("merge", "workshop-invitation", "--case", CASES / "notification-death", "--out", afile,
+                        "--date", "2026-03-02", *extra)
+        assert result.exit_code == 5, result.stderr
+        assert result.stderr == f"error: {afile}: is a file, not a folder; give a folder for the output\n"
+    assert afile.read_bytes() == b"mine"
+
+
+@pytest.mark.parametrize("lock", ["libreoffice", "word"])
+def test_force_does_not_replace_a_document_open_in_word_or_libreoffice(invoke, tmp_path: Path, lock: str) -> None:
+    from cspr_docs.outputs import lock_files
+
+    out = tmp_path / "out"
+    args = ("merge", "workshop-invitation", "--case", CASES / "notification-death", "--out", out,
+            "--date", "2026-03-02", "--force")
+    assert invoke(*args).exit_code == 0
+    letter = min(out.glob("*.docx"))
+    letter.write_bytes(b"being edited")
+    lock_files(letter)[0 if lock == "libreoffice" else 1].write_bytes(b"lock")
+    result = invoke(*args)
+    assert result.exit_code == 5
+    assert result.stderr.startswith(f"error: {letter} is open in Word or LibreOffice: close it first")
+    assert letter.read_bytes() == b"being edited"
+
+
+# closed pipe (`| head`) -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("--help",), ("templates", "list"), ("check", "--list-rules"), ("timeline", CASES / "notification-death"),
+     ("schema",)],
+    ids=lambda a: " ".join(map(str, a[:2])),
+)
+def test_a_closed_output_pipe_ends_quietly_with_141(tmp_path: Path, args: tuple[str | Path, ...]) -> None:
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader (`head`) has already gone
+    try:
+        done = subprocess.run([sys.executable, "-m", "cspr_docs", *map(str, args)], stdout=write_end,
+                              stderr=subprocess.PIPE, env={**os.environ, "HOME": str(tmp_path)}, check=False)
+    finally:
+        os.close(write_end)
+    assert (done.returncode, done.stderr) == (141, b"")
+
+
+def test_a_closed_pipe_inside_any_command_is_not_an_internal_error(invoke, monkeypatch: pytest.MonkeyPatch,
+                                                                    tmp_path: Path) -> None:
+    monkeypatch.setattr("cspr_docs.load.load_case", _explode(BrokenPipeError(32, "Broken pipe")))
+    result = invoke("case", "check", tmp_path)
+    assert (result.exit_code, result.stderr) == (141, "")
+
+
 # exit 70 and 130 ------------------------------------------------------------------------------------------
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,48 @@ def test_written_files_are_not_world_readable(tmp_path):
 )
 def test_slug_never_escapes_or_uses_reserved_names(text, expected):
     assert outputs.slug(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "owner"),
+    [
+        ("QA-2026-001_final-report.docx", "~$-2026-001_final-report.docx"),  # a stem of 8 or more loses two
+        ("Document1.docx", "~$cument1.docx"),
+        ("letter1.docx", "~$etter1.docx"),  # a stem of 7 loses one
+        ("memo.docx", "~$memo.docx"),  # shorter: kept whole
+        ("QA-2026-001_chronology.xlsx", "~$QA-2026-001_chronology.xlsx"),  # Excel keeps the whole name
+    ],
+)
+def test_lock_files_follow_word_and_libreoffice_naming(tmp_path, name, owner):
+    assert outputs.lock_files(tmp_path / name) == [tmp_path / f".~lock.{name}#", tmp_path / owner]
+
+
+@pytest.mark.parametrize("lock", [".~lock.QA-1_summary.docx#", "~$-1_summary.docx"])
+def test_a_target_open_in_word_or_libreoffice_is_refused_even_with_force(tmp_path, lock):
+    target = tmp_path / "QA-1_summary.docx"
+    target.write_bytes(b"being edited")
+    (tmp_path / lock).write_bytes(b"lock")
+    other = tmp_path / "QA-1_other.docx"
+    with pytest.raises(OutputError) as caught:
+        outputs.write_batch({other: b"new", target: b"new"}, force=True)
+    assert caught.value.message.startswith(f"{target} is open in Word or LibreOffice: close it first")
+    assert lock in caught.value.message
+    assert target.read_bytes() == b"being edited" and not other.exists()
+
+
+def test_a_lock_file_without_its_document_is_ignored(tmp_path):
+    (tmp_path / ".~lock.new.docx#").write_bytes(b"stale")
+    outputs.write_batch({tmp_path / "new.docx": b"x"}, force=False)
+    assert (tmp_path / "new.docx").read_bytes() == b"x"
+
+
+@pytest.mark.parametrize("below", [(), ("sub",)])
+def test_a_file_where_the_output_folder_should_be_is_refused_by_name(tmp_path, below):
+    afile = tmp_path / "afile"
+    afile.write_bytes(b"mine")
+    folder = afile.joinpath(*below)
+    for attempt in (lambda: outputs.check_targets([folder / "x.docx"], force=True),
+                    lambda: outputs.ensure_folder(folder)):
+        with pytest.raises(OutputError, match=f"^{re.escape(str(afile))}: is a file, not a folder"):
+            attempt()
+    assert afile.read_bytes() == b"mine"

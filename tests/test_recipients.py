@@ -96,9 +96,84 @@ def test_every_problem_is_reported_at_once(tmp_path):
     assert {"row 2, column type", "row 3, column id", "row 3, column contact.name"} <= fields
 
 
-def test_unknown_column_is_named(tmp_path):
-    path = write_csv(tmp_path / "r.csv", [[*row("ok"), "x"]], header=[*HEADER, "nickname"])
-    with pytest.raises(DataError, match="row 2, column nickname: unknown column"):
+def test_unknown_heading_is_reported_once_by_header_row_and_column_letter(tmp_path):
+    rows = [[*row(f"a{i}"), SENTINEL_NAME] for i in range(3)]
+    path = write_csv(tmp_path / "r.csv", rows, header=[*HEADER, "Contact Nmae"])
+    with pytest.raises(DataError) as caught:
+        load_recipients(path)
+    problems = caught.value.problems
+    assert [p.field for p in problems] == ["header row 1, column H (8)", "header row 1"]
+    assert "unknown column heading; did you mean contact_name?" in problems[0].message
+    assert "contact_name" in problems[1].message and "statutory_partner" in problems[1].message
+    assert SENTINEL_NAME not in caught.value.message and "Nmae" not in caught.value.message
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+@pytest.mark.parametrize("heading", ["Contact Name", "contact-name", "Contact.Name", " CONTACT_NAME ", "contact.name"])
+def test_headings_match_whatever_their_case_spaces_hyphens_or_dots(tmp_path, suffix, heading):
+    header = ["ID", "Name", "Type", heading, "E-mail", "Statutory Partner"]
+    rows = [["police", "Police", "police", "A Lead", "lead@example.org", "yes"]]
+    path = (write_csv if suffix == ".csv" else write_xlsx)(tmp_path / f"r{suffix}", rows, header=header)
+    (agency,) = load_recipients(path)
+    assert (agency.contact.name, agency.contact.email, agency.statutory_partner) == ("A Lead", "lead@example.org", True)
+
+
+def test_a_missing_required_column_is_reported_once_not_per_row(tmp_path):
+    header = ["id", "name", "type", "email"]
+    path = write_csv(tmp_path / "r.csv", [["a", "A", "police", ""], ["b", "B", "police", ""]], header=header)
+    with pytest.raises(DataError) as caught:
+        load_recipients(path)
+    missing, accepted = caught.value.problems  # once, not once per row; then the accepted headings
+    assert (missing.field, missing.message) == ("header row 1", "no contact_name column (required)")
+    assert accepted.field == "header row 1" and "contact_name" in accepted.message
+
+
+def test_two_headings_for_one_field_are_refused(tmp_path):
+    path = write_csv(tmp_path / "r.csv", [[*row("a"), "x@example.org"]], header=[*HEADER, "contact.email"])
+    with pytest.raises(DataError, match=r"header row 1, column H \(8\): the same field as column E \(5\)"):
+        load_recipients(path)
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_semicolon_and_tab_separated_csv_is_read(tmp_path, delimiter):
+    path = tmp_path / "r.csv"
+    lines = [HEADER, row("sch", address="1 Road; Town"), row("gp")]
+    with open(path, "w", newline="", encoding="utf-8-sig") as handle:
+        csv.writer(handle, delimiter=delimiter).writerows(lines)
+    first, second = load_recipients(path)
+    assert (first.id, first.contact.address, second.id) == ("sch", ["1 Road", "Town"], "gp")
+
+
+def test_csv_row_numbers_count_blank_lines_as_a_spreadsheet_shows_them(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text("id,name,type,contact_name\na,A,police,Lead\n\n,,,\nA,B,police,Lead\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"row 5, column id: duplicate recipient id, ignoring case \(first at row 2"):
+        load_recipients(path)
+
+
+def test_xlsx_row_numbers_are_the_sheet_rows_with_blank_rows_counted(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for cell, value in {"A1": "id", "B1": "name", "C1": "type", "D1": "contact_name"}.items():
+        sheet[cell] = value
+    sheet.append(row("school")[:4])  # row 2
+    for number, values in ((4, row("other")[:4]), (6, ["School", "Dup", "education", "X"])):  # 3 and 5 blank
+        for column, value in zip("ABCD", values, strict=True):
+            sheet[f"{column}{number}"] = value
+    sheet["A5"] = None
+    book.save(tmp_path / "r.xlsx")
+    with pytest.raises(DataError) as caught:
+        load_recipients(tmp_path / "r.xlsx")
+    assert [p.field for p in caught.value.problems] == ["row 6, column id"]
+    assert "first at row 2, column id" in caught.value.message
+
+
+def test_a_heading_row_below_blank_rows_is_found_and_rows_keep_their_numbers(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text("\n\nid,name,type,contact_name\nok,A,police,Lead\nbad/id,B,police,Lead\n", encoding="utf-8")
+    with pytest.raises(DataError, match="row 5, column id: ids use only"):
         load_recipients(path)
 
 
@@ -106,7 +181,7 @@ def test_unknown_column_is_named(tmp_path):
     ("content", "message"),
     [
         (b"id,name\n\xff\xfe,x\n", "not valid UTF-8"),
-        (b"id,name\na,b,c\n", "more cells than the header"),
+        (b"id,name\na,b,c\n", "row 2 has more cells than the header row"),
         (b"id\x00,name\n", "NUL bytes"),
     ],
 )

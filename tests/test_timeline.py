@@ -355,6 +355,22 @@ def test_every_milestone_says_its_rule_and_source_and_due_dates_match() -> None:
     assert "Zzsentinelname" not in repr(timeline)
 
 
+PUBLIC_GUIDANCE = ("Working Together to Safeguard Children 2023", "Children Act 2004",
+                   "Child Safeguarding Practice Review Panel", "Leicester, Leicestershire and Rutland",
+                   "North East Lincolnshire")
+
+
+@pytest.mark.parametrize("route", ["notification", "referral"])
+def test_every_source_cites_public_guidance_by_name_never_our_own_files(route: str) -> None:
+    changes: dict[str, Any] = {"rapid_review": MEETING_ONLY}
+    if route == "referral":
+        changes.update(route="referral", notification=None, referral=REFERRAL, agencies=AGENCIES)
+    for milestone in compute_timeline(make_case(**changes), d(2026, 1, 1)).milestones:
+        assert milestone.source.startswith(PUBLIC_GUIDANCE), (milestone.id, milestone.source)
+        for internal in ("seed", "domain.md", "§", ".md"):
+            assert internal not in milestone.source.lower(), (milestone.id, milestone.source)
+
+
 @pytest.mark.parametrize(
     "changes",
     [

@@ -222,3 +222,22 @@ def test_invalid_case_is_bad_input_without_case_values(invoke, tmp_path: Path) -
 
 def test_case_file_path_works_like_its_folder(invoke, scaffold: Path) -> None:
     assert run_json(invoke, scaffold / "case.yaml") == run_json(invoke, scaffold)
+
+
+def test_table_lines_carry_no_trailing_spaces(invoke, case: Path) -> None:
+    result = invoke("timeline", case, "--today", TODAY)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(load_case(case).case.reference) and lines[-1].endswith("closure days.")
+    assert [line for line in lines if line != line.rstrip()] == []
+
+
+def test_json_and_calendar_cite_public_guidance_not_our_own_files(invoke, scaffold: Path) -> None:
+    data = run_json(invoke, scaffold)
+    ics = invoke("timeline", scaffold, "--today", TODAY, "--format", "ics").stdout_bytes
+    descriptions = [str(e["DESCRIPTION"]) for e in Calendar.from_ical(ics).walk("VEVENT")]
+    assert descriptions and all("Source: " in text for text in descriptions)
+    texts = [m["source"] for m in data["milestones"]] + descriptions
+    assert any("Working Together to Safeguard Children 2023, chapter 5" in text for text in texts)
+    for text in texts:
+        assert not re.search(r"seed|domain\.md|§", text), text

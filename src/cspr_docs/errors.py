@@ -18,6 +18,7 @@ class ExitStatus(IntEnum):
     OUTPUT = 5
     INTERNAL = 70
     INTERRUPTED = 130
+    CLOSED_PIPE = 141
 
 
 class CsprDocsError(Exception):

@@ -32,6 +32,7 @@ def slug(text: str, *, max_length: int = 40) -> str:
 
 def ensure_folder(folder: Path) -> Path:
     """Create the output folder if needed; refuse one that cannot be written."""
+    _refuse_file_in_path(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -41,19 +42,54 @@ def ensure_folder(folder: Path) -> Path:
     return folder
 
 
+def _refuse_file_in_path(folder: Path) -> None:
+    """A file where the output folder (or one above it) should be: say so, rather than "File exists"."""
+    for part in (folder, *folder.parents):
+        if part.exists():
+            if not part.is_dir():
+                raise OutputError(f"{part}: is a file, not a folder; give a folder for the output")
+            return
+
+
+# Word drops the first characters of a long name in its owner file: a stem of 8 or more characters loses two, of 7
+# loses one ("Document1.docx" -> "~$cument1.docx"); Excel and others keep the whole name. LibreOffice writes
+# ".~lock.<name>#". (LibreOffice follows the same rule: svl/source/misc/msodocumentlockfile.cxx.)
+_WORD_SUFFIXES = {".doc", ".docx", ".docm", ".dotx", ".dotm", ".rtf", ".odt"}
+
+
+def lock_files(target: Path) -> list[Path]:
+    """The lock files Word or LibreOffice keep beside `target` while it is open."""
+    name, owner = target.name, target.name
+    if target.suffix.lower() in _WORD_SUFFIXES:
+        stem = len(name) - len(target.suffix)
+        owner = name[2:] if stem >= 8 else name[1:] if stem == 7 else name
+    return [target.with_name(f".~lock.{name}#"), target.with_name(f"~${owner}")]
+
+
 def check_targets(targets: Iterable[Path], *, force: bool) -> None:
-    """Refuse a batch before writing any of it: duplicates, or existing files without `force`."""
+    """Refuse a batch before writing any of it: duplicates, a file open in Word or LibreOffice (a lock file beside
+    it, even with `force`: Windows would refuse the replace, and elsewhere the editor would later save over the new
+    file), a file where a folder should be, or existing files without `force`."""
     seen: set[str] = set()
+    folders: set[Path] = set()
     existing: list[Path] = []
     for target in targets:
         key = str(target).casefold()
         if key in seen:
             raise OutputError(f"{target}: two outputs would have the same file name; make the ids distinct")
         seen.add(key)
+        if target.parent not in folders:
+            folders.add(target.parent)
+            _refuse_file_in_path(target.parent)
         if target.is_symlink() or (target.exists() and not target.is_file()):
             raise OutputError(f"{target}: exists and is not a regular file; refusing to replace it")
-        if target.exists() and not force:
-            existing.append(target)
+        if target.exists():
+            lock = next((lock for lock in lock_files(target) if lock.exists()), None)
+            if lock is not None:
+                raise OutputError(f"{target} is open in Word or LibreOffice: close it first (if it is not open, "
+                                  f"delete the lock file {lock.name} beside it, left by a crash)")
+            if not force:
+                existing.append(target)
     if existing:
         more = f" (and {len(existing) - 1} more)" if len(existing) > 1 else ""
         raise OutputError(f"{existing[0]}: already exists{more}; use --force to replace")

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import csv
+import difflib
 import io
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,51 +20,103 @@ from cspr_docs.model.case import Agency
 MAX_TABLE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
 
-# Column names accepted for each nested field (flat spreadsheet headings and dotted paths alike).
-_CONTACT_COLUMNS = {
-    "contact.name": "name",
-    "contact_name": "name",
-    "contact.role": "role",
-    "contact_role": "role",
-    "role": "role",
-    "contact.salutation": "salutation",
-    "contact_salutation": "salutation",
-    "salutation": "salutation",
-    "contact.email": "email",
-    "email": "email",
-    "contact.phone": "phone",
-    "phone": "phone",
-    "contact.address": "address",
-    "address": "address",
+# Column headings accepted for each field, after `_normalise` (so "Contact Name", "contact-name", "Contact.Name"
+# and "contact_name" are one heading); the value is the field's path in `agencies[]`.
+_COLUMNS: dict[str, tuple[str, ...]] = {
+    "id": ("id",),
+    "name": ("name",),
+    "type": ("type",),
+    "statutory_partner": ("statutory_partner",),
+    **{alias: ("contact", field) for field in ("name", "role", "salutation", "email", "phone", "address")
+       for alias in (f"contact_{field}", *(() if field == "name" else (field,)))},
+    "e_mail": ("contact", "email"),
+    "contact_e_mail": ("contact", "email"),
 }
-_TOP_COLUMNS = {"id", "name", "type", "statutory_partner"}
+_REQUIRED = (("id",), ("name",), ("type",), ("contact", "name"))
+ACCEPTED = ("id, name, type, contact_name, role, salutation, email, phone, address and statutory_partner "
+            "(case, spaces, '-' and '.' do not matter; role to address may also start with contact_)")
+_SEPARATORS = re.compile(r"[\s.\-]+")
 
 
-def _row_to_agency_data(row: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
-    """Map one flat row to the nested `agencies[]` shape; returns the data and the unknown column names."""
+def _normalise(heading: str) -> str:
+    return _SEPARATORS.sub("_", heading.strip().lower()).strip("_")
+
+
+def _column_letter(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+@dataclass(frozen=True)
+class _Table:
+    """A sheet as read: the heading row and each non-blank data row, with their real sheet row numbers."""
+
+    header_row: int
+    header: list[str]
+    rows: list[tuple[int, list[str]]]
+
+
+def _map_columns(table: _Table, path: Path) -> tuple[dict[int, tuple[str, ...]], list[Problem]]:
+    """Each column's field path; every unknown, duplicate or missing heading reported once, at the header row."""
+    columns: dict[int, tuple[str, ...]] = {}
+    problems: list[Problem] = []
+    first: dict[tuple[str, ...], int] = {}
+    used = {i for _, cells in table.rows for i, cell in enumerate(cells) if cell.strip()}
+
+    def at(index: int) -> str:
+        return f"header row {table.header_row}, column {_column_letter(index + 1)} ({index + 1})"
+
+    for index, heading in enumerate(table.header):
+        key = _normalise(heading)
+        if not key:
+            if index in used:
+                problems.append(Problem(str(path), None, None, at(index), "values under an empty heading"))
+            continue
+        field = _COLUMNS.get(key)
+        if field is None:
+            # The heading itself is not repeated: a sheet saved without its heading row puts a person's details here.
+            close = difflib.get_close_matches(key, sorted(_COLUMNS), n=1)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            problems.append(Problem(str(path), None, None, at(index), f"unknown column heading{hint}"))
+        elif field in first:
+            where = f"{_column_letter(first[field] + 1)} ({first[field] + 1})"
+            problems.append(Problem(str(path), None, None, at(index),
+                                    f"the same field as column {where}; keep one of them"))
+        else:
+            first[field] = index
+            columns[index] = field
+    row = f"header row {table.header_row}"
+    problems += [Problem(str(path), None, None, row, f"no {'_'.join(field)} column (required)")
+                 for field in _REQUIRED if field not in first]
+    if problems:
+        problems.append(Problem(str(path), None, None, row, f"the accepted column headings are {ACCEPTED}"))
+    return columns, problems
+
+
+def _row_to_agency_data(cells: list[str], columns: dict[int, tuple[str, ...]]) -> dict[str, Any]:
+    """Map one flat row to the nested `agencies[]` shape."""
     data: dict[str, Any] = {}
     contact: dict[str, Any] = {}
-    unknown: list[str] = []
-    for column, value in row.items():
-        key = column.strip().lower()
-        if value is None or value == "":
+    for index, field in columns.items():
+        value = cells[index] if index < len(cells) else ""
+        if value == "":
             continue
-        if key in _TOP_COLUMNS:
-            data[key] = value
-        elif key in _CONTACT_COLUMNS:
-            field = _CONTACT_COLUMNS[key]
-            contact[field] = [part.strip() for part in value.replace(";", "\n").splitlines() if part.strip()] if (
-                field == "address"
-            ) else value
+        if field[0] != "contact":
+            data[field[0]] = value
+        elif field[1] == "address":
+            contact["address"] = [part.strip() for part in value.replace(";", "\n").splitlines() if part.strip()]
         else:
-            unknown.append(column)
+            contact[field[1]] = value
     if "statutory_partner" in data:
         flag = str(data["statutory_partner"]).strip().lower()
         data["statutory_partner"] = {"true": True, "yes": True, "y": True, "1": True}.get(
             flag, False if flag in {"false", "no", "n", "0"} else flag
         )
     data["contact"] = contact
-    return data, unknown
+    return data
 
 
 def _cell_text(value: Any) -> str:
@@ -77,21 +132,50 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def _read_csv(path: Path) -> list[dict[str, str]]:
+def _table(rows: Iterable[list[str]]) -> _Table:
+    """The first non-blank row is the heading; blank rows are skipped but still counted, as the sheet shows them."""
+    header: list[str] | None = None
+    header_row = 1
+    data: list[tuple[int, list[str]]] = []
+    for number, cells in enumerate(rows, start=1):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if header is None:
+            header, header_row = cells, number
+            continue
+        data.append((number, cells))
+        if len(data) > MAX_ROWS:
+            break
+    return _Table(header_row, header or [], data)
+
+
+def _delimiter(text: str) -> str:
+    """',' unless the heading line is separated by ';' or tabs (Excel's CSV in many locales uses ';')."""
+    first_line = text.split("\n", 1)[0]
+    try:
+        return csv.Sniffer().sniff(first_line, delimiters=",;\t").delimiter
+    except csv.Error:  # one column, or nothing to go on
+        return ","
+
+
+def _read_csv(path: Path) -> _Table:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not valid UTF-8 at byte offset {exc.start}; save the file as CSV UTF-8") from None
     if "\x00" in text:
         raise InputError(f"{path}: contains NUL bytes; is it really a CSV file?")
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    rows = [dict(row) for _, row in zip(range(MAX_ROWS + 1), reader, strict=False)]
-    if None in (reader.fieldnames or []) or any(None in row for row in rows):
-        raise InputError(f"{path}: a row has more cells than the header; check the commas and quotes")
-    return rows
+    try:
+        table = _table(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True))
+    except csv.Error as exc:
+        raise InputError(f"{path}: not readable as CSV ({exc}); check the quotes") from None
+    for number, cells in table.rows:
+        if len(cells) > len(table.header):
+            raise InputError(f"{path}: row {number} has more cells than the header row; check the commas and quotes")
+    return table
 
 
-def _read_xlsx(path: Path) -> list[dict[str, str]]:
+def _read_xlsx(path: Path) -> _Table:
     import zipfile
 
     from openpyxl import load_workbook
@@ -104,20 +188,13 @@ def _read_xlsx(path: Path) -> list[dict[str, str]]:
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise InputError(f"{path}: not a readable .xlsx workbook ({type(exc).__name__})") from None
     try:
-        sheet = book.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = [_cell_text(cell).strip() for cell in next(rows, ())]
-        result = []
-        for _, values in zip(range(MAX_ROWS + 1), rows, strict=False):
-            cells = [_cell_text(v) for v in values]
-            if any(cells):
-                result.append(dict(zip(header, cells, strict=False)))
-        return result
+        # Read-only sheets yield every row from row 1, empty ones included, so the count is the sheet's row number.
+        return _table([_cell_text(value) for value in values] for values in book.worksheets[0].iter_rows(values_only=True))
     finally:
         book.close()
 
 
-Locate = Callable[[int, tuple[Any, ...], str], Problem]
+Locate = Callable[[int, tuple[Any, ...], str], Problem | None]
 
 
 def load_recipients(path: Path) -> list[Agency]:
@@ -141,24 +218,25 @@ def load_recipients(path: Path) -> list[Agency]:
             raise DataError([doc.problem((), "expected a list of recipients (or a `recipients:` list)")])
         prefix: tuple[Any, ...] = ("recipients",) if nested else ()
 
-        def locate(index: int, loc: tuple[Any, ...], message: str) -> Problem:
+        def locate(index: int, loc: tuple[Any, ...], message: str) -> Problem | None:
             return doc.problem((*prefix, index, *loc), message)
 
         records = list(enumerate(data))
     elif suffix in {".csv", ".xlsx"}:
-        rows = _read_csv(path) if suffix == ".csv" else _read_xlsx(path)
-        if len(rows) > MAX_ROWS:
+        table = _read_csv(path) if suffix == ".csv" else _read_xlsx(path)
+        if len(table.rows) > MAX_ROWS:
             raise InputError(f"{path}: more than {MAX_ROWS} recipients")
+        columns, problems = _map_columns(table, path)
+        numbers = dict(enumerate(number for number, _ in table.rows))
+        absent = {field for field in _REQUIRED if field not in columns.values()}
 
-        def locate(index: int, loc: tuple[Any, ...], message: str) -> Problem:
+        def locate(index: int, loc: tuple[Any, ...], message: str) -> Problem | None:
+            if tuple(loc) in absent:  # already said once, at the header row
+                return None
             column = format_loc(loc) or "row"
-            return Problem(str(path), None, None, f"row {index + 2}, column {column}", message)
+            return Problem(str(path), None, None, f"row {numbers[index]}, column {column}", message)
 
-        records = []
-        for index, row in enumerate(rows):
-            data_row, unknown = _row_to_agency_data(row)
-            problems += [locate(index, (column,), "unknown column") for column in unknown]
-            records.append((index, data_row))
+        records = [(index, _row_to_agency_data(cells, columns)) for index, (_, cells) in enumerate(table.rows)]
     else:
         raise InputError(f"{path}: recipients must be a .csv, .xlsx or .yaml file")
     return _validate(records, locate, problems)
@@ -170,14 +248,17 @@ def _validate(records: Sequence[tuple[int, Any]], locate: Locate, problems: list
         try:
             agencies.append((index, Agency.model_validate(data)))
         except ValidationError as exc:
-            problems += [locate(index, tuple(err["loc"]), _message(dict(err))) for err in exc.errors()]
+            found = (locate(index, tuple(err["loc"]), _message(dict(err))) for err in exc.errors())
+            problems += [problem for problem in found if problem is not None]
     first: dict[str, int] = {}
     for index, agency in agencies:
         key = agency.id.casefold()
         if key in first:
             earlier = locate(first[key], ("id",), "")
-            where = f"line {earlier.line}" if earlier.line else earlier.field
-            problems.append(locate(index, ("id",), f"duplicate recipient id, ignoring case (first at {where})"))
+            where = f"line {earlier.line}" if earlier and earlier.line else earlier.field if earlier else ""
+            duplicate = locate(index, ("id",), f"duplicate recipient id, ignoring case (first at {where})")
+            if duplicate is not None:
+                problems.append(duplicate)
         else:
             first[key] = index
     if problems:

@@ -40,6 +40,14 @@ EXTRA_BANK_HOLIDAYS: frozenset[dt.date] = frozenset()
 
 _NOT_PANEL_OUTCOMES = ("alternative-learning-review", "no-further-action")
 
+# Where each rule comes from, by the name of the public guidance: users see these in `timeline --format json` and
+# in their calendars. The default timescales follow them; a partnership may set its own (partnership.timescales).
+_WT = "Working Together to Safeguard Children 2023, chapter 5"
+_PANEL = "Child Safeguarding Practice Review Panel, guidance for safeguarding partners"
+_LLR = "Leicester, Leicestershire and Rutland Local Child Safeguarding Practice Reviews Framework and Practice Guidance"
+_NEL = ("North East Lincolnshire Safeguarding Children Partnership, Serious Incident Notifications and Child "
+        "Safeguarding Practice Review Guidance")
+
 
 @lru_cache(maxsize=128)
 def bank_holidays(year: int) -> frozenset[dt.date]:
@@ -174,7 +182,7 @@ def _referral_plans(case: Case, count: _Count) -> list[_Plan]:
     day0 = case.referral.received_date if case.referral else None
     since = "receiving the referral (referral.received_date)"
     missing = "" if day0 else "referral.received_date"
-    source = "seed 004 §4.9 (referral from an agency)"
+    source = f"{_LLR}, section 4.9 (referral from an agency)"
     decision_due = count.months(day0, t.referral_decision_months)
     within = f"within {_months(t.referral_decision_months)} of {since}"
     to_panel = _Plan("rapid-review-to-panel", "Combined summary sent to the Panel",
@@ -187,7 +195,7 @@ def _referral_plans(case: Case, count: _Count) -> list[_Plan]:
     return [
         _Plan("notification", "Notification to the Panel (SIN)",
               "not on the referral route: an agency referral is not a notification to the Panel",
-              "seed 004 §4.1.5", applicable=False),
+              f"{_LLR}, section 4.1.5", applicable=False),
         _Plan("information-requests", "Information requests sent to agencies",
               f"within {_months(t.referral_requests_months)} of {since}", source,
               count.months(day0, t.referral_requests_months), rr.requests_sent_date, missing),
@@ -213,24 +221,24 @@ def _notification_plans(case: Case, count: _Count) -> list[_Plan]:
     return [
         _Plan("notification", "Notification to the Panel (SIN)",
               f"within {_wd(t.notification_working_days)} of the local authority becoming aware of the "
-              "incident (incident.aware_date)", "seed 000; seed 001 §2; domain.md §1.1",
+              "incident (incident.aware_date)", f"{_WT}; Children Act 2004, section 16C",
               count.wd(case.incident.aware_date, t.notification_working_days), day0),
         _Plan("information-requests", "Information requests sent to agencies",
-              f"within {_wd(t.requests_working_days)} of {since}", "seed 004 §4.3.3, §4.9",
+              f"within {_wd(t.requests_working_days)} of {since}", f"{_LLR}, sections 4.3.3 and 4.9",
               count.wd(day0, t.requests_working_days), rr.requests_sent_date, missing),
         _Plan("replies", "Agency replies returned",
-              f"within {_wd(t.replies_working_days)} of {since}", "seed 004 §4.9",
+              f"within {_wd(t.replies_working_days)} of {since}", f"{_LLR}, section 4.9",
               count.wd(day0, t.replies_working_days), rr.replies_complete_date, missing),
         _Plan("meeting-earliest", "Rapid review meeting: earliest day",
               f"the meeting is held no earlier than {_wd(t.meeting_earliest_working_days)} after {since}; "
-              "an earlier meeting is not late", "seed 004 §4.4.2, §4.9",
+              "an earlier meeting is not late", f"{_LLR}, sections 4.4.2 and 4.9",
               count.wd(day0, t.meeting_earliest_working_days), meeting, missing, kind="opens"),
         _Plan("meeting-latest", "Rapid review meeting: latest day",
               f"the meeting is held by {_wd(t.meeting_latest_working_days)} after {since}",
-              "seed 004 §4.4.2, §4.9", count.wd(day0, t.meeting_latest_working_days), meeting, missing),
+              f"{_LLR}, sections 4.4.2 and 4.9", count.wd(day0, t.meeting_latest_working_days), meeting, missing),
         _Plan("rapid-review-to-panel", "Rapid review sent to the Panel",
               f"combined summary and covering letter to the Panel within "
-              f"{_wd(t.rapid_review_working_days)} of {since}", "seed 001 §3; seed 004 §4.8.1, §4.9",
+              f"{_wd(t.rapid_review_working_days)} of {since}", f"{_PANEL} (cited in {_WT}); {_LLR}, sections 4.8.1 and 4.9",
               count.wd(day0, t.rapid_review_working_days), rr.submitted_date, missing),
     ]
 
@@ -245,32 +253,32 @@ def _later_plans(case: Case, count: _Count) -> list[_Plan]:
     return [
         _Plan("ratification", "Decision ratified",
               f"ratified by the independent advisor and/or partners within {_wd(t.ratification_working_days)} "
-              "of the meeting (rapid_review.meeting.date)", "seed 004 §4.9",
+              "of the meeting (rapid_review.meeting.date)", f"{_LLR}, section 4.9",
               count.wd(meeting, t.ratification_working_days), rr.ratified_date,
               "" if meeting else "rapid_review.meeting.date"),
         _Plan("panel-response", "Panel response expected",
               f"expected, not a duty of the partnership: the Panel aims to respond within "
               f"{_wd(t.panel_response_working_days)} of receiving the rapid review (rapid_review.submitted_date)",
-              "seed 001 §3", count.wd(rr.submitted_date, t.panel_response_working_days),
+              f"{_NEL}, section 3", count.wd(rr.submitted_date, t.panel_response_working_days),
               rr.panel_response.date if rr.panel_response else None,
               "" if rr.submitted_date else "rapid_review.submitted_date"),
         _Plan("reviewer-notification", "Panel, Ofsted and DfE told of the reviewer",
               f"as soon as a local review is decided, at the latest {_wd(t.reviewer_notification_working_days)} "
-              "after the decision (review.decision_date)", "seed 001 §3; domain.md §4.10",
+              "after the decision (review.decision_date)", f"{_WT} ('as soon as'; the working-day limit is a local default)",
               count.wd(decision, t.reviewer_notification_working_days),
               review.notification_sent_date if review else None, "" if decision else "review.decision_date"),
         _Plan("pre-publication-copy", "Report to the Panel and DfE before publication",
               f"at least {_wd(t.pre_publication_working_days)} before publication (publication.planned_date, "
-              "else the publication due date)", "seed 000; seed 001 §8",
+              "else the publication due date)", f"{_WT}; {_NEL}, section 8",
               count.wd(publishing, -t.pre_publication_working_days), pub.pre_publication_sent_date,
               "" if publishing else "review.decision_date or publication.planned_date"),
         _Plan("publication", "Final report published",
               f"published within {_months(t.publication_months)} of the decision to hold a local review "
-              "(review.decision_date)", "seed 001 §8; seed 004 §3.1.2",
+              "(review.decision_date)", f"{_WT}; {_LLR}, section 3.1.2",
               publication_due, pub.published_date, "" if decision else "review.decision_date"),
         _Plan("published-until", "Report kept published until",
               f"kept publicly available for at least {_years(t.published_for_years)} after publication "
-              "(publication.published_date)", "seed 001 §8",
+              "(publication.published_date)", _WT,
               count.months(pub.published_date, 12 * t.published_for_years), None,
               "" if pub.published_date else "publication.published_date", kind="until"),
     ]

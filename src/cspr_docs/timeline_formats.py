@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from cspr_docs.timeline import Milestone, Timeline
 
 if TYPE_CHECKING:
-    from rich.table import Table
+    from rich.console import RenderableType
 
 STATE_LABELS = {"done": "done", "due": "due", "overdue": "OVERDUE", "not-applicable": "not applicable"}
 _STATE_STYLES = {"done": "green", "due": "yellow", "overdue": "bold red", "not-applicable": "dim"}
@@ -78,17 +78,17 @@ def timeline_json(timeline: Timeline) -> dict[str, Any]:
     }
 
 
-def timeline_table(timeline: Timeline) -> Table:
-    """A table of every milestone: title, due date with weekday, state in words, days left or overdue."""
-    from rich.table import Table
+def timeline_table(timeline: Timeline) -> RenderableType:
+    """A table of every milestone: title, due date with weekday, state in words, days left or overdue.
 
-    table = Table(
-        title=f"{timeline.reference} ({timeline.route} route) on {format_day(timeline.today)}",
-        caption="Days are calendar days. Working days exclude weekends, England and Wales bank holidays "
-        "and the partnership's closure days.",
-        title_justify="left",
-        caption_justify="left",
-    )
+    The title and the note below are lines of their own, not the table's title and caption, which rich pads with
+    spaces to the table's width.
+    """
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table()
     table.add_column("Milestone")
     table.add_column("Due", no_wrap=True)
     table.add_column("State", no_wrap=True)
@@ -96,7 +96,10 @@ def timeline_table(timeline: Timeline) -> Table:
     for m in timeline.milestones:
         style = "yellow" if m.state == "done" and m.late else _STATE_STYLES[m.state]
         table.add_row(m.title, format_day(m.due), state_label(m), when_text(m, timeline.today), style=style)
-    return table
+    title = f"{timeline.reference} ({timeline.route} route) on {format_day(timeline.today)}"
+    note = ("Days are calendar days. Working days exclude weekends, England and Wales bank holidays "
+            "and the partnership's closure days.")
+    return Group(Text(title, style="table.title"), table, Text(note, style="table.caption"))
 
 
 def timeline_ics(timeline: Timeline) -> bytes:

@@ -43,7 +43,7 @@ RULES: dict[str, Rule] = dict([
           recommendations.check_recommendation_owner),
     _rule("recommendation-due", "error", FINAL, "a recommendation does not say by when",
           recommendations.check_recommendation_due),
-    _rule("minimum-content", "error", FINAL, "an element of seed 004 §9.1.2 is missing (one finding each)",
+    _rule("minimum-content", "error", FINAL, "an element of the minimum content (LLR CSPR guidance §9.1.2) is missing (one finding each)",
           content.check_minimum_content),
     _rule("child-perspective", "error", FINAL, "nothing on the child's lived experience or perspective",
           content.check_child_perspective),

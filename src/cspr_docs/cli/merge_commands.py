@@ -82,7 +82,7 @@ def get_password(encrypt: bool, password_env: str | None, password_file: Path | 
                    "[default: the kind's recipients in the case].")
 @click.option("--only", multiple=True, metavar="ID",
               help="Only these recipient ids (repeat, or separate with commas).")
-@click.option("--out", type=click.Path(path_type=Path, file_okay=False),
+@click.option("--out", type=click.Path(path_type=Path),  # a file here is refused by the core: exit 5, as render
               help="Output folder [default: CASE/out/KIND].")
 @click.option("--pdf", is_flag=True, help="Also convert each document to PDF (LibreOffice).")
 @click.option("--combined", is_flag=True, help="Also write one print-ready PDF with a bookmark per recipient.")
@@ -131,8 +131,9 @@ def merge_command(
     manifest.csv and manifest.json (recipient id, name, email, files, sha256), written last;
     family members are listed by pseudonym only.
     --recipients files (agency kinds) have the columns of agencies[]: id, name, type,
-    contact_name (or contact.name), role, email, phone, address (lines separated by ';'),
-    statutory_partner; every cell is text.
+    contact_name, role, salutation, email, phone, address (lines separated by ';'),
+    statutory_partner; headings ignore case, spaces, '-' and '.' ("Contact Name" is
+    contact_name); a CSV may be separated by ',', ';' or tabs; every cell is text.
     """
     from cspr_docs.collect import collected
     from cspr_docs.documents import CATALOGUE

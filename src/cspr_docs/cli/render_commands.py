@@ -49,7 +49,7 @@ class KindsHelpCommand(click.Command):
 @click.option("--all", "all_reached", is_flag=True, help="Every document the case has reached on its route.")
 @click.option("--stage", type=STAGE_CHOICE, help="Every reached document of one stage.")
 @click.option("--case", "case_path", required=True, type=click.Path(path_type=Path), help="case.yaml or its folder.")
-@click.option("--out", type=click.Path(path_type=Path, file_okay=False), help="Output folder [default: CASE/out].")
+@click.option("--out", type=click.Path(path_type=Path), help="Output folder [default: CASE/out].")
 @click.option("--templates", type=click.Path(path_type=Path, file_okay=False),
               help="A custom template pack; kinds missing there use the defaults.")
 @click.option("--draft", is_flag=True, help="Render missing values as [[MISSING: field]] instead of failing.")

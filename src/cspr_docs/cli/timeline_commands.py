@@ -65,4 +65,7 @@ def timeline_command(case: Path, today: dt.date | None, output_format: Literal["
         console = Console(highlight=False)
         if not console.is_terminal:  # files and pipes: wide enough that no row wraps
             console = Console(highlight=False, width=132)
-        console.print(timeline_table(timeline))
+        # Rendered by rich, written by click: a closed pipe then reaches the CLI's error boundary (rich would exit 1).
+        with console.capture() as captured:
+            console.print(timeline_table(timeline))
+        click.echo(captured.get(), nl=False, color=console.color_system is not None)

@@ -182,7 +182,7 @@ def check_minimum_content(ctx: Any) -> Iterator[Finding]:
         present, empty = find_element(ctx, element_id, element)
         if not present:
             detail = "its section is empty" if empty else "no matching heading or text"
-            yield ctx.finding("minimum-content", f"missing {element.label} ({element_id}; seed 004 §9.1.2): {detail}",
+            yield ctx.finding("minimum-content", f"missing {element.label} ({element_id}; LLR CSPR guidance §9.1.2): {detail}",
                               empty.heading_block if empty else None, part=None if empty else "body")
 
 
