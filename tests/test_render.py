@@ -271,3 +271,58 @@ def test_outputs_are_reproducible(invoke, tmp_path):
     renderer._compiled[LETTER.id] = compile_template(template, renderer.env)
     assert renderer.render(LETTER, case.agencies[0]) == renderer.render(LETTER, case.agencies[0])
     assert renderer.render(LETTER, case.agencies[0]) != renderer.render(LETTER, case.agencies[1])
+
+
+def test_field_of_a_filled_value_names_the_value_by_its_path(invoke, tmp_path):
+    data = _case(invoke, tmp_path).model_dump()
+    data["children"][0]["name"] = SENTINEL_NAME
+    case = Case.model_validate(data)
+    template = make_template(tmp_path / "t.docx", ["X {{ children[0].name.foo.bar }}"])
+    with pytest.raises(TemplateError) as caught:
+        _render(case, template)
+    message = caught.value.message
+    assert "case.children[0].name has no field 'foo'" in message
+    assert "empty" not in message and SENTINEL_NAME not in message
+    draft = _all_text(_render(case, template, draft=True))
+    assert "[[MISSING: case.children[0].name.foo.bar]]" in draft and SENTINEL_NAME not in draft
+
+
+def _scoped_from_birth(invoke, tmp_path) -> Case:
+    data = _case(invoke, tmp_path).model_dump()
+    child = data["children"][0]
+    child["date_of_birth"] = dt.date(2019, 7, 14)
+    data["review"] = {"decision_date": dt.date(2026, 12, 1), "reviewer": {"name": "R Reviewer"},
+                      "terms_of_reference": {
+                          "scoping_period": {"start": dt.date(2019, 7, 14), "end": dt.date(2026, 11, 2),
+                                             "rationale": "From birth."},
+                          "key_lines_of_enquiry": ["Q?"], "methodology": "M.", "family_involvement": "F."}}
+    return Case.model_validate(data)
+
+
+@pytest.mark.parametrize("kind", [REPORT, LETTER])
+def test_scoping_period_from_a_date_of_birth_reads_from_the_childs_birth(invoke, tmp_path, kind):
+    case = _scoped_from_birth(invoke, tmp_path)
+    pseudonym = case.children[0].pseudonym
+    period = "review.terms_of_reference.scoping_period"
+    template = make_template(tmp_path / "t.docx", [
+        f"From {{{{ {period}.start|longdate }}}} to {{{{ {period}.end|longdate }}}}.",
+        f"Short {{{{ {period}.start|shortdate }}}}; plain {{{{ {period}.start }}}}.",
+        f"Later {{{{ ({period}.start|working_days(1))|longdate }}}}."])
+    text = _all_text(_render(case, template, kind))
+    assert f"From {pseudonym}'s birth to 2 November 2026." in text
+    assert f"Short {pseudonym}'s birth; plain {pseudonym}'s birth." in text
+    assert "Later 15 July 2019." in text  # a day later is a plain date again
+    assert "14 July 2019" not in text and "14/07/2019" not in text and "2019-07-14" not in text
+
+
+def test_key_events_of_a_reply_come_in_the_chronologys_date_order(invoke, tmp_path):
+    from cspr_docs.collect.dates import sort_key
+
+    case = _case(invoke, tmp_path)
+    written = ["01/03/2024", "?05/2024", "early 2024", "c. 2023", "not a date", "01/03/2024 09:30"]
+    events = [{"date": d, "time": "", "event": f"E{i}"} for i, d in enumerate(written)]
+    agency = case.agencies[0].id
+    context = base_context(case, publishable=False, collected={"replies": {agency: {"key_events": events}}})
+    got = [event["date"] for event in context["replies"][agency]["key_events"]]
+    assert got == ["c. 2023", "early 2024", "01/03/2024", "01/03/2024 09:30", "?05/2024", "not a date"]
+    assert got == sorted(written, key=sort_key)

@@ -8,7 +8,7 @@ paragraph that is the same (addressee, ways to take part, support, contact) thro
 from __future__ import annotations
 
 from source.kit import B, bullets, new_document, para, tag
-from source.parts import date_and_reference, letterhead, sign_off, subject_line
+from source.parts import date_and_reference, letterhead, reach, sign_off, subject_line
 
 CONTACT = "recipient.contact"
 DEATH = 'case.incident.type == "death"'
@@ -75,15 +75,14 @@ def _support(doc) -> None:
 
 def _contact(doc, lead: str, opening: str = "") -> None:
     """Who to talk to: the family liaison when the review names one, else the business office."""
-    para(doc, B(lead), opening + "You can contact " + LIAISON +
-         "{% if review.family_liaison %}{% if review.family_liaison.role %}, {{ review.family_liaison.role }}"
-         "{% endif %}{% if review.family_liaison.phone %}, on {{ review.family_liaison.phone }}{% endif %}"
-         "{% if review.family_liaison.email %}, or by email at {{ review.family_liaison.email }}{% endif %}"
-         "{% elif partnership.business_office %}{% if partnership.business_office.phone %}, on "
-         "{{ partnership.business_office.phone }}{% endif %}{% if partnership.business_office.email %}, or by "
-         "email at {{ partnership.business_office.email }}{% endif %}{% else %}{% if partnership.phone %} on "
-         "{{ partnership.phone }}{% endif %}{% if partnership.email %}, or by email at {{ partnership.email }}"
-         "{% endif %}{% endif %}, at any time if you have questions or would like to talk.")
+    liaison, office = "review.family_liaison", "partnership.business_office"
+    ways = {"phone": "on ", "phone_first": True}
+    choice = (f"({reach(liaison, **ways)}) if {liaison} else (({reach(office, fallback='partnership', **ways)}) "
+              f"if {office} else ({reach('partnership', **ways)}))")
+    means = f"{{% set means = {choice} %}}"
+    para(doc, B(lead), means + opening + "You can contact " + LIAISON +
+         f"{{% if {liaison} and {liaison}.role %}}, {{{{ {liaison}.role }}}},{{% endif %}}"
+         "{% if means %} {{ means }},{% endif %} at any time if you have questions or would like to talk.")
 
 
 def _finish(doc) -> None:

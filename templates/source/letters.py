@@ -35,6 +35,21 @@ OUTCOME = ('{% if rapid_review.decision.outcome == "local-review" %}to undertake
            "child safeguarding practice review, but to carry out an alternative learning review"
            "{% else %}that no further review is needed{% endif %}")
 
+_MONTHS = "['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve']"
+TIMESCALE = ('{% if case.route == "referral" %}{{ ' + _MONTHS + '[partnership.timescales.referral_decision_months] }}'
+             "-month{% else %}{{ partnership.timescales.rapid_review_working_days }} working day{% endif %} timescale")
+# Whether the summary is in time: the submitted date when recorded, else the letter's own date; no claim when the
+# timescale does not apply (e.g. a referral the Case Review Group closed) or cannot be worked out yet.
+SUBMISSION = (
+    "{% set sent = rapid_review.submitted_date or document.date %}{% if not due.rapid_review_to_panel %}"
+    "{% if rapid_review.submitted_date %}The summary is submitted on {{ rapid_review.submitted_date|longdate }}. "
+    "{% endif %}{% elif sent <= due.rapid_review_to_panel %}The summary is submitted "
+    "{% if rapid_review.submitted_date %}on {{ rapid_review.submitted_date|longdate }}, {% endif %}within the "
+    + TIMESCALE + ", which ends on {{ due.rapid_review_to_panel|longdate }}. {% else %}The summary is submitted "
+    "{% if rapid_review.submitted_date %}on {{ rapid_review.submitted_date|longdate }}, {% endif %}after the "
+    + TIMESCALE + ", which ended on {{ due.rapid_review_to_panel|longdate }}. We are sorry for the delay. {% endif %}"
+)
+
 
 def information_request_letter():
     doc = new_document("information-request-letter", "Information request")
@@ -136,10 +151,7 @@ def panel_covering_letter():
          "{{ action.due|longdate }}{% endif %}).", style="List Bullet")
     tag(doc, "endfor")
     tag(doc, "endif")
-    para(doc, "The summary is submitted {% if rapid_review.submitted_date %}on "
-         "{{ rapid_review.submitted_date|longdate }}{% else %}within the timescale{% endif %}"
-         "{% if due.rapid_review_to_panel %}; the rapid review is due with the Panel by "
-         "{{ due.rapid_review_to_panel|longdate }}{% endif %}. We look forward to the Panel's response.")
+    para(doc, SUBMISSION + "We look forward to the Panel's response.")
     contact_paragraph(doc, "this rapid review")
     sign_off(doc, everyone=True)
     para(doc, I("Enclosed: combined rapid review summary ({{ case.reference }})."), style="Guidance")

@@ -78,18 +78,31 @@ def subject_line(doc, *parts: str) -> None:
     para(doc, *parts, style="Subject Line")
 
 
+def reach(person: str, *, fallback: str = "", phone: str = "by telephone on ", phone_first: bool = False) -> str:
+    """A Jinja expression: how to reach `person` ("by email at E or by telephone on P"), "" when there is no way.
+
+    `fallback` (e.g. "partnership") lends its email or phone where the person has none; with neither, "by post
+    at the address above" when the letterhead prints an address. Never a dangling "or".
+    """
+    def either(field: str) -> str:
+        return f"({person}.{field} or {fallback}.{field})" if fallback else f"{person}.{field}"
+
+    email, tel = either("email"), either("phone")
+    ways = [f"('by email at ' ~ {email}) if {email} else ''", f"('{phone}' ~ {tel}) if {tel} else ''"]
+    return (f"[{', '.join(ways[::-1] if phone_first else ways)}, "
+            f"'by post at the address above' if not ({email} or {tel}) and partnership.address|select|list else '']"
+            "|join_and('or')")
+
+
 def contact_paragraph(doc, about: str) -> None:
     """Who to contact: the business office when the profile names one, else the partnership's own details."""
-    para(doc, f"If you have any questions about {about}, please contact "
-         "{% if partnership.business_office %}{{ partnership.business_office.name }}"
-         "{% if partnership.business_office.role %}, {{ partnership.business_office.role }}{% endif %}"
-         "{% if partnership.business_office.email %}, by email at {{ partnership.business_office.email }}"
-         "{% elif partnership.email %}, by email at {{ partnership.email }}{% endif %}"
-         "{% if partnership.business_office.phone %}, or by telephone on {{ partnership.business_office.phone }}"
-         "{% elif partnership.phone %}, or by telephone on {{ partnership.phone }}{% endif %}"
-         "{% else %}the partnership business office{% if partnership.email %} by email at "
-         "{{ partnership.email }}{% endif %}{% if partnership.phone %}, or by telephone on {{ partnership.phone }}"
-         "{% endif %}{% endif %}.")
+    office = "partnership.business_office"
+    means = f"(({reach(office, fallback='partnership')}) if {office} else ({reach('partnership')}))"
+    # The set comes after the first words: sign_off keeps a paragraph that starts with a tag apart from it.
+    para(doc, f"If you have any questions about {about}, please contact {{% set means = {means} %}}"
+         f"{{% if {office} %}}{{{{ {office}.name }}}}{{% if {office}.role %}}, {{{{ {office}.role }}}}"
+         "{% if means %},{% endif %}{% endif %}{% else %}the partnership business office{% endif %}"
+         "{% if means %} {{ means }}{% endif %}.")
 
 
 def sign_off(doc, *, closing: str = "Yours sincerely", everyone: bool = False) -> None:

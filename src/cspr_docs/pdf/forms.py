@@ -104,9 +104,20 @@ def _check_path(model: type[BaseModel], steps: tuple[str | int, ...]) -> str | N
         return "points at a group of fields; name one field inside it"
     if typing.get_origin(annotation) is list:
         item = _unwrap(typing.get_args(annotation)[0])
-        if isinstance(item, type) and issubclass(item, BaseModel):
+        if isinstance(item, type) and issubclass(item, BaseModel) and not _is_flat(item):
             return "points at a list of records; pick one with [n] and a field, e.g. agencies[0].name"
     return None
+
+
+def _is_flat(model: type[BaseModel]) -> bool:
+    """A record of plain values only (e.g. a parallel process): a list of them prints one record a line."""
+    for info in model.model_fields.values():
+        annotation = _unwrap(info.annotation)
+        if typing.get_origin(annotation) is list:
+            annotation = _unwrap(typing.get_args(annotation)[0])
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            return False
+    return True
 
 
 def _read_map(field_map: Path, form_fields: dict[str, Any], case_model: type[BaseModel]) -> list[_Mapping]:
@@ -168,7 +179,26 @@ def _text(value: Any) -> str:
         return f"{value.day} {value:%B %Y}"
     if isinstance(value, list):
         return "\n".join(_text(v) for v in value)
+    if isinstance(value, BaseModel):
+        return _record_text(value)
     return str(value)
+
+
+_LABELS = {"cdop": "Child death review (CDOP)", "nhs-review": "NHS review"}
+"""How a few ids of a fixed list read on a form; any other id reads as its words ("criminal-investigation")."""
+
+
+def _record_text(record: BaseModel) -> str:
+    """One record on one line: its filled values in field order, ids of a fixed list as words."""
+    parts = []
+    for name, info in type(record).model_fields.items():
+        text = _text(getattr(record, name)).strip()
+        if not text:
+            continue
+        if typing.get_origin(_unwrap(info.annotation)) is typing.Literal:
+            text = _LABELS.get(text, text.replace("-", " ").capitalize())
+        parts.append(" ".join(text.split()))
+    return " – ".join(parts)
 
 
 def _wrap(text: str, field: dict[str, Any], widths: dict[str, float]) -> str:

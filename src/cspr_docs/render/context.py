@@ -9,6 +9,7 @@ from typing import Any
 from cspr_docs.documents import DocumentKind, Recipient
 from cspr_docs.model import Case
 from cspr_docs.model.criteria import ALL_CRITERIA, LOCAL_REVIEW_CRITERIA, NATIONAL_REVIEW_CRITERIA
+from cspr_docs.render.birthday import BirthDay
 from cspr_docs.render.env import Node, NodeList
 
 RESTRICTED_FIELDS = ("name", "date_of_birth", "known_as", "contact")
@@ -52,6 +53,33 @@ def _case_data(case: Case, *, publishable: bool) -> dict[str, Any]:
     return data
 
 
+def _births(case: Case, data: dict[str, Any]) -> None:
+    """A scoping period that starts or ends on a child's date of birth reads "from Child A's birth", not the date."""
+    born: dict[Any, list[str]] = {}
+    for child in case.children:
+        if child.date_of_birth is not None:
+            born.setdefault(child.date_of_birth, []).append(clean_text(child.pseudonym))
+    terms = (data.get("review") or {}).get("terms_of_reference") or {}
+    period = terms.get("scoping_period") or {}
+    for end in ("start", "end"):
+        names = born.get(period.get(end))
+        if names:
+            phrase = f"{names[0]}'s birth" if len(names) == 1 else f"the birth of {' and '.join(names)}"
+            period[end] = BirthDay.of(period[end], phrase)
+
+
+def in_date_order(reply: dict[str, Any]) -> dict[str, Any]:
+    """A collected reply with its key events in the order `collect --chronology` gives them (collect.dates)."""
+    from cspr_docs.collect.dates import sort_key
+
+    events = reply.get("key_events")
+    if not isinstance(events, list) or len(events) < 2:
+        return reply
+    ordered = sorted(enumerate(events), key=lambda item: (
+        *sort_key(str(item[1].get("date") or ""), str(item[1].get("time") or "")), item[0]))
+    return {**reply, "key_events": [event for _, event in ordered]}
+
+
 def base_context(case: Case, *, publishable: bool, collected: dict[str, Any] | None = None) -> dict[str, Any]:
     """Everything but `recipient` and `document`: built once per kind, shared by every recipient.
 
@@ -61,6 +89,7 @@ def base_context(case: Case, *, publishable: bool, collected: dict[str, Any] | N
     from cspr_docs.timeline import due_dates
 
     data = _case_data(case, publishable=publishable)
+    _births(case, data)
     due = {key.replace("-", "_"): value for key, value in due_dates(case).items()}
     plain: dict[str, Any] = {
         "case": data,
@@ -84,7 +113,8 @@ def base_context(case: Case, *, publishable: bool, collected: dict[str, Any] | N
     for key in ("subject", "due", "criteria", "local_criteria", "national_criteria"):
         context[key] = to_node(plain[key], key)
     collected = {} if publishable or collected is None else collected
-    context["replies"] = to_node(dict(collected.get("replies") or {}), "replies")
+    replies = {agency: in_date_order(reply) for agency, reply in (collected.get("replies") or {}).items()}
+    context["replies"] = to_node(replies, "replies")
     context["chronology"] = to_node(list(collected.get("chronology") or []), "chronology")
     return context
 

@@ -12,6 +12,8 @@ from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import missing
 
+from cspr_docs.render.birthday import BirthDay
+
 Mode = Literal["strict", "draft", "collect"]
 
 MAX_STRING = 1_000_000
@@ -59,6 +61,28 @@ def _safe_name(name: Any) -> str:
     return f".{text}" if text.isidentifier() and len(text) <= 60 else "[<key>]"
 
 
+class FilledValue:
+    """Stands for a filled value (text, date, number) a template looked a field up in: its path, never the value."""
+
+    __slots__ = ("path", "type_name")
+
+    def __init__(self, path: str | None, type_name: str) -> None:
+        self.path = path
+        self.type_name = type_name
+
+    def describe(self) -> str:
+        return self.path or f"(a {_TYPE_NAMES.get(self.type_name, self.type_name)} value)"
+
+
+_TYPE_NAMES = {"str": "text", "int": "number", "float": "number", "bool": "true/false", "date": "date"}
+
+
+def _describe_filled(obj: Any) -> str:
+    if isinstance(obj, FilledValue):
+        return obj.describe()
+    return FilledValue(None, type(obj).__name__).describe()
+
+
 def undefined_path(value: Undefined) -> str:
     """The dotted path of an undefined value, built from template names only."""
     name = value._undefined_name
@@ -70,10 +94,24 @@ def undefined_path(value: Undefined) -> str:
     elif isinstance(obj, Undefined):
         base = undefined_path(obj)
     else:
-        base = f"(empty {type(obj).__name__} value)"
+        base = _describe_filled(obj)
     if name is None:
         return base
     return f"{base}{_safe_name(name)}"
+
+
+def undefined_error(value: Undefined, reason: str) -> MissingValueError:
+    """The error for using an undefined value: "x.y is not defined", or "x has no field 'y'" when x has a value."""
+    inner = value
+    while isinstance(inner._undefined_obj, Undefined):
+        inner = inner._undefined_obj
+    obj, name = inner._undefined_obj, inner._undefined_name
+    if obj is missing or isinstance(obj, Node | NodeList) or name is None:
+        return MissingValueError(undefined_path(value), reason)
+    base = _describe_filled(obj)
+    what = "item" if isinstance(name, int) and not isinstance(name, bool) else "field"
+    key = _safe_name(name).lstrip(".")
+    return MissingValueError(base, f"has no {what} {key if key.startswith('[') else repr(key)}")
 
 
 class _PathUndefined(Undefined):
@@ -85,7 +123,7 @@ class _PathUndefined(Undefined):
     def _fail_with_undefined_error(self, *args: Any, **kwargs: Any) -> NoReturn:  # noqa: ARG002
         if self._undefined_exception is not UndefinedError:  # e.g. a SecurityError from the sandbox
             raise self._undefined_exception(self._undefined_hint or "unsafe template construct")
-        raise MissingValueError(undefined_path(self), self.reason)
+        raise undefined_error(self, self.reason)
 
 
 class StrictPathUndefined(_PathUndefined):
@@ -179,6 +217,7 @@ class CaseEnvironment(ImmutableSandboxedEnvironment):
             self.empty = type("CollectingEmpty", (CollectingUndefined,), {"found": undefined.found})
         super().__init__(undefined=undefined, autoescape=True, keep_trailing_newline=True)
         self.mode = mode
+        self._last_filled: tuple[Any, str] = (missing, "")
         self.finalize = self._finalize
         self.tests["none"] = is_missing
 
@@ -210,8 +249,16 @@ class CaseEnvironment(ImmutableSandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
     def _wrap_empty(self, obj: Any, name: Any, value: Any) -> Any:
-        if value is None and isinstance(obj, Node | NodeList):
-            return self.empty(obj=obj, name=name)
+        if isinstance(obj, Node | NodeList):
+            if value is None:
+                return self.empty(obj=obj, name=name)
+            if not isinstance(value, Node | NodeList | Undefined):
+                self._last_filled = (value, f"{obj._path}{_safe_name(name)}")
+        elif isinstance(value, Undefined) and value._undefined_obj is obj and not isinstance(obj, Undefined | None):
+            # A field of a filled value (`children[0].name.foo`): name the value by its path, never print it.
+            last, path = self._last_filled
+            if value._undefined_exception is UndefinedError:
+                return type(value)(obj=FilledValue(path if last is obj else None, type(obj).__name__), name=name)
         return value
 
     def getattr(self, obj: Any, attribute: str) -> Any:
@@ -240,14 +287,18 @@ def _date_or_placeholder(value: Any, filter_name: str) -> dt.date | str:
 
 
 def longdate(value: Any) -> str:
-    """21 November 2026."""
+    """21 November 2026 (a child's date of birth: "Child A's birth")."""
     day = _date_or_placeholder(value, "longdate")
+    if isinstance(day, BirthDay):
+        return day.phrase
     return day if isinstance(day, str) else f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def shortdate(value: Any) -> str:
-    """21/11/2026."""
+    """21/11/2026 (a child's date of birth: "Child A's birth")."""
     day = _date_or_placeholder(value, "shortdate")
+    if isinstance(day, BirthDay):
+        return day.phrase
     return day if isinstance(day, str) else day.strftime("%d/%m/%Y")
 
 
