@@ -201,3 +201,19 @@ def test_the_scaffold_address_has_no_real_postcode_area():
     assert "EX1" not in text
     # No real postcode area starts with Q, V or X (Royal Mail's postcode format rules).
     assert all(area[0] in "QVX" for area in postcodes)
+
+
+# --- a late submission to the Panel ----------------------------------------------------------------------
+
+
+def test_a_late_submission_without_a_reason_is_a_warning(base):
+    def late(data: dict[str, Any]) -> None:
+        data["rapid_review"]["submitted_date"] = dt.date(2026, 2, 20)
+
+    def late_with_reason(data: dict[str, Any]) -> None:
+        late(data)
+        data["rapid_review"]["delay_reason"] = "The meeting moved after a partner's request."
+
+    assert warned(base, late) == [("rapid_review.delay_reason", ("not set, and the summary went to the Panel after "
+                                   "its due date (`cspr-docs timeline`): say why, the covering letter prints it"))]
+    assert warned(base, late_with_reason) == []

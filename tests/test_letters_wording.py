@@ -72,6 +72,17 @@ def test_panel_letter_judges_a_recorded_submission_not_the_letters_date():
     assert "after the 15 working day timescale, which ended on" in late and "within" not in late
 
 
+def test_a_late_panel_letter_gives_the_recorded_reason_after_its_apology():
+    case = _load("notification-death")
+    due = due_dates(case)["rapid-review-to-panel"]
+    reason = "The police & CPS asked for 3 more days <before> agencies shared records."
+    rr = _updated(case.rapid_review, submitted_date=due + dt.timedelta(days=3), delay_reason=f"  {reason}\n")
+    late = _timeliness(_text(_updated(case, rapid_review=rr), date=due))
+    assert f"We are sorry for the delay. {reason} We look forward to the Panel's response." in late
+    on_time = _updated(case.rapid_review, delay_reason=reason)  # submitted on time: no reason printed
+    assert reason not in _text(_updated(case, rapid_review=on_time), date=due)
+
+
 def test_panel_letter_on_the_referral_route_uses_the_two_month_timescale():
     case = _unsubmitted(_load("referral-serious-harm"), "local-review")
     due = due_dates(case)["rapid-review-to-panel"]
@@ -135,3 +146,13 @@ def test_family_liaison_is_reached_by_their_own_details():
     assert f"You can contact {liaison.name}" in sentence and ", or" not in sentence
     if liaison.phone and liaison.email:
         assert f"on {liaison.phone} or by email at {liaison.email}, at any time" in sentence
+
+
+def test_terms_of_reference_print_the_budget_or_ask_for_it():
+    case = _load("notification-death")
+    text = _text(case, CATALOGUE["terms-of-reference"], date=dt.date(2026, 2, 16))
+    assert case.review.terms_of_reference.budget in text and "Budget: state" not in text
+    tor = _updated(case.review.terms_of_reference, budget="")
+    blank = _updated(case, review=_updated(case.review, terms_of_reference=tor))
+    assert "Budget: state the agreed budget and who meets the cost." in _text(blank, CATALOGUE["terms-of-reference"],
+                                                                            date=dt.date(2026, 2, 16))

@@ -47,7 +47,8 @@ SUBMISSION = (
     "{% if rapid_review.submitted_date %}on {{ rapid_review.submitted_date|longdate }}, {% endif %}within the "
     + TIMESCALE + ", which ends on {{ due.rapid_review_to_panel|longdate }}. {% else %}The summary is submitted "
     "{% if rapid_review.submitted_date %}on {{ rapid_review.submitted_date|longdate }}, {% endif %}after the "
-    + TIMESCALE + ", which ended on {{ due.rapid_review_to_panel|longdate }}. We are sorry for the delay. {% endif %}"
+    + TIMESCALE + ", which ended on {{ due.rapid_review_to_panel|longdate }}. We are sorry for the delay. "
+    "{% if rapid_review.delay_reason %}{{ rapid_review.delay_reason|trim }} {% endif %}{% endif %}"
 )
 
 

@@ -250,7 +250,7 @@ def terms_of_reference():
          "of the review and the reviewer on {{ review.notification_sent_date|longdate }}.{% else %}The Panel, "
          "Ofsted and the Department for Education are to be told of the review and the reviewer by "
          "{{ due.reviewer_notification|longdate }}.{% endif %}")
-    guidance(doc, "Budget: state the agreed budget and who meets the cost.")
+    optional_text(doc, TOR + ".budget", "Budget: state the agreed budget and who meets the cost.")
     return doc
 
 

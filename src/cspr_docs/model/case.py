@@ -202,6 +202,7 @@ class RapidReview(Strict):
     decision: Decision | None = None
     ratified_date: IsoDate | None = None
     submitted_date: IsoDate | None = None
+    delay_reason: str = Field("", description="Why the summary went to the Panel after the timescale (covering letter)")
     panel_response: PanelResponse | None = None
     family_informed: str = ""
 
@@ -272,6 +273,7 @@ class TermsOfReference(Strict):
     practitioner_involvement: str = ""
     equality_and_identity: str = ""
     governance: str = ""
+    budget: str = Field("", description="The agreed budget and who meets the cost")
     timetable: list[TimetableEntry] = list_field()
 
 

@@ -191,7 +191,23 @@ def find_observations(case: Case) -> list[Issue]:
         contact = member.contact
         if contact and not (contact.address or contact.email or contact.by_hand or contact.via):
             found.append((("family", i, "contact"), "no address, email, via or by_hand: say how letters reach them"))
+    found += _late_without_reason(case)
     for i, agency in enumerate(case.agencies):
         if not (agency.contact.email or agency.contact.address):
             found.append((("agencies", i, "contact"), "no email or address: say where its letters go"))
     return found + find_reminders(case)
+
+
+def _late_without_reason(case: Case) -> list[Issue]:
+    """A summary sent after the timescale: the covering letter apologises, and should say why."""
+    from cspr_docs.timeline import due_dates
+
+    rr = case.rapid_review
+    if rr.submitted_date is None or rr.delay_reason.strip():
+        return []
+    due = due_dates(case).get("rapid-review-to-panel")
+    if due is None or rr.submitted_date <= due:
+        return []
+    return [(("rapid_review", "delay_reason"),
+             ("not set, and the summary went to the Panel after its due date (`cspr-docs timeline`): say why, "
+             "the covering letter prints it"))]
