@@ -62,6 +62,29 @@ def test_warnings_fail_only_with_strict(invoke, tmp_path) -> None:
     assert invoke("check", draft, "--strict").exit_code == 1
 
 
+def test_a_folder_stands_for_the_drafts_directly_inside_it(invoke, tmp_path) -> None:
+    folder = tmp_path / "drafts"
+    (folder / "nested").mkdir(parents=True)
+    (folder / "b.docx").write_bytes(BAD.read_bytes())
+    (folder / "a.docx").write_bytes(GOOD.read_bytes())
+    (folder / "~$a.docx").write_bytes(b"lock")  # Word's owner file beside an open document
+    (folder / ".notes.md").write_text("TODO")
+    (folder / "data.csv").write_text("x")
+    (folder / "nested" / "c.md").write_text("TODO")
+    result = invoke("check", folder, "--case", CASE, "--format", "json")
+    data = json.loads(result.stdout)
+    assert [f["path"] for f in data["files"]] == [str(folder / "a.docx"), str(folder / "b.docx")]
+    assert result.exit_code == 1 and data["files"][0]["findings"] == [] and data["files"][1]["findings"]
+
+
+def test_a_folder_without_drafts_is_bad_input(invoke, tmp_path) -> None:
+    (tmp_path / "notes.csv").write_text("x")
+    result = invoke("check", tmp_path)
+    assert result.exit_code == 3
+    assert result.stderr.strip() == f"error: {tmp_path}: no draft in this folder (.docx, .pdf, .md or .txt directly " \
+                                    "inside it)"
+
+
 def test_usage_errors(invoke) -> None:
     assert invoke("check").exit_code == 2
     assert invoke("check", GOOD, "--kind", "letter").exit_code == 2

@@ -8,7 +8,7 @@ from pathlib import Path
 from cspr_docs.checks.context import Context
 from cspr_docs.checks.findings import FileResult, Summary
 from cspr_docs.checks.kinds import CHECKED, SOURCES, KindChoice, infer_kind
-from cspr_docs.checks.readers import read_draft
+from cspr_docs.checks.readers import find_drafts, read_draft
 from cspr_docs.checks.registry import HEADING_IDS, RULES
 from cspr_docs.checks.rulepack import PARTNERSHIP_RULES_FILE, RulePack, load_rule_pack
 
@@ -27,8 +27,8 @@ def load_packs(rules: Path | None, partnership_path: Path | None) -> RulePack:
 
 def check_drafts(drafts: Sequence[Path], *, kind: str | None = None, case_path: Path | None = None,
                  rules: Path | None = None, strict: bool = False) -> Summary:
-    """Check every draft as `kind`, or (None) as the kind each draft says it is (`kinds.infer_kind`); a draft
-    that cannot be read raises DraftError (exit 3) before any result is returned.
+    """Check every draft (a folder: the drafts directly in it) as `kind`, or (None) as the kind each draft says it
+    is (`kinds.infer_kind`); a draft that cannot be read raises DraftError (exit 3) before any result is returned.
 
     Raises:
         DraftError: a draft is unreadable, corrupt or refused for safety.
@@ -45,7 +45,7 @@ def check_drafts(drafts: Sequence[Path], *, kind: str | None = None, case_path: 
     pack = load_packs(rules, partnership_path)
     defaults = {rule.id: rule.severity for rule in RULES.values()}
     results: list[FileResult] = []
-    for path in drafts:
+    for path in find_drafts(drafts):
         draft = read_draft(path)
         choice = KindChoice(kind, "option") if kind else infer_kind(draft)
         ctx = Context(draft=draft, kind=choice.kind, case=case, pack=pack, defaults=defaults)

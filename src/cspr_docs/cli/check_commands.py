@@ -11,7 +11,7 @@ from cspr_docs.cli.app import cli
 
 
 @cli.command("check")
-@click.argument("drafts", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("drafts", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--case", "case_path", type=click.Path(path_type=Path), help="Case file or folder: names to look for, "
               "reviewer, dates, quorum.")
 @click.option("--kind", type=click.Choice(KINDS), default=None,
@@ -26,6 +26,8 @@ from cspr_docs.cli.app import cli
 def check_command(ctx: click.Context, drafts: tuple[Path, ...], case_path: Path | None, kind: str | None,
                   rules: Path | None, fmt: str, strict: bool, list_rules: bool) -> None:
     """Check report drafts (.docx, .pdf, .md, .txt) for statutory content and identifying details.
+
+    A folder stands for the drafts directly inside it.
 
     \b
     Exit codes: 0 no errors (warnings fail only with --strict); 1 findings;

@@ -2,10 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from cspr_docs.checks.draft import Draft
 from cspr_docs.errors import DraftError
+
+DRAFT_SUFFIXES = (".docx", ".pdf", ".md", ".markdown", ".txt")
+
+
+def find_drafts(paths: Sequence[Path]) -> list[Path]:
+    """Files as given; a folder stands for the drafts directly inside it, by name, without hidden files and the lock
+    files Word and LibreOffice leave beside an open document.
+
+    Raises:
+        DraftError: a folder holds no draft (exit 3).
+    """
+    found: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            found.append(path)
+            continue
+        inside = sorted(p for p in path.iterdir() if p.suffix.lower() in DRAFT_SUFFIXES and p.is_file()
+                        and not p.name.startswith(("~$", ".")))
+        if not inside:
+            raise DraftError(f"{path}: no draft in this folder (.docx, .pdf, .md or .txt directly inside it)")
+        found += inside
+    return found
 
 
 def read_draft(path: Path) -> Draft:
