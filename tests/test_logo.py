@@ -144,8 +144,16 @@ def test_the_final_report_cover_carries_the_logo(case_copy) -> None:
     assert document.paragraphs[1].text == "Local Child Safeguarding Practice Review"
 
 
+def test_the_learning_briefing_carries_the_logo_above_its_band(case_copy) -> None:
+    document = docx.Document(io.BytesIO(_letter(case_copy(CASE), "learning-briefing")))
+    assert len(document.inline_shapes) == 1
+    assert document.paragraphs[0]._p.xpath(".//w:drawing")  # before the table of tiles
+    assert document.element.body.index(document.paragraphs[0]._p) < document.element.body.index(
+        document.tables[0]._tbl)
+
+
 def test_documents_without_the_hook_get_no_image(case_copy) -> None:
-    data = _letter(case_copy(CASE), "learning-briefing")  # the partnership name sits in a coloured band
+    data = _letter(case_copy(CASE), "information-request-reply")  # a form to fill: no letterhead
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert not [n for n in archive.namelist() if n.startswith("word/media/")]
         assert "cspr-logo" not in archive.read("word/_rels/document.xml.rels").decode()
@@ -285,7 +293,7 @@ def test_a_missing_logo_stops_only_documents_that_print_it(case_copy, invoke, tm
     folder = case_copy(CASE)
     (folder.parent / "logo.png").unlink()
     assert invoke("case", "check", folder).exit_code == 0  # the path is fine; the image is read when printed
-    assert _letter(folder, "learning-briefing")  # no logo hook: renders
+    assert _letter(folder, "information-request-reply")  # no logo hook: renders
     result = invoke("render", "information-request-letter", "--case", folder, "--out", tmp_path / "out")
     assert result.exit_code == 3
     assert "partnership.yaml:14:7: partnership.logo: file not found" in result.stderr

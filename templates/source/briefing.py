@@ -53,6 +53,9 @@ def _list_tile(cell, number: str, title: str, items: str) -> None:
 
 def learning_briefing():
     doc = new_document("learning-briefing", "7-minute briefing", marking=False)
+    tag(doc, "if document.logo is defined")  # the partnership's logo, as on its letters (render/logo.py)
+    para(doc, "{{ document.logo }}", align="right")
+    tag(doc, "endif")
     grid = table(doc, [WIDTH] * 6)
     borders = "".join(f'<w:{side} w:val="single" w:sz="36" w:space="0" w:color="FFFFFF"/>'
                       for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
