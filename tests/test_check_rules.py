@@ -166,3 +166,50 @@ def test_partnership_default_rule_pack(invoke, tmp_path) -> None:
     shutil.copytree(CASE, case)
     (case / "check-rules.yaml").write_text("disable: [real-name]\n")
     assert "real-name" not in rules_of(run(invoke, md(tmp_path, "Jayden"), "--case", case)[1])
+
+
+def _inline_rules(tmp_path: Path, rules: str) -> Path:
+    """The drafts' case with `check_rules:` in its inline partnership profile."""
+    folder = tmp_path / "inline"
+    folder.mkdir()
+    text = (CASE / "case.yaml").read_text(encoding="utf-8")
+    assert "\n  short_name: WSCP\n" in text
+    (folder / "case.yaml").write_text(text.replace("\n  short_name: WSCP\n", f"\n  short_name: WSCP\n{rules}", 1),
+                                      encoding="utf-8")
+    return folder
+
+
+def test_partnership_profile_carries_default_rules(invoke, tmp_path) -> None:
+    draft = md(tmp_path, "Jayden")
+    assert "real-name" in rules_of(run(invoke, draft, "--case", CASE)[1])
+    case = _inline_rules(tmp_path, "  check_rules:\n    disable: [real-name]\n")
+    assert "real-name" not in rules_of(run(invoke, draft, "--case", case)[1])
+    (case / "check-rules.yaml").write_text("severity: {leftover-placeholder: warning}\n")  # both apply, file on top
+    todo = md(tmp_path, "Jayden. TODO: a last paragraph.", name="todo.md")
+    code, findings, _ = run(invoke, todo, "--case", case)
+    assert code == 0 and "real-name" not in rules_of(findings)
+    assert {f["severity"] for f in findings if f["rule"] == "leftover-placeholder"} == {"warning"}
+    pack = tmp_path / "mine.yaml"
+    pack.write_text("severity: {leftover-placeholder: error}\n")  # --rules on top of both
+    assert run(invoke, todo, "--case", case, "--rules", pack)[0] == 1
+
+
+def test_partnership_rules_in_a_shared_profile_are_located_in_it(invoke, tmp_path, case_copy) -> None:
+    folder = case_copy("notification-death")
+    profile = folder.parent / "partnership.yaml"
+    lines = profile.read_text(encoding="utf-8").splitlines()
+    profile.write_text("\n".join([*lines, "check_rules:", "  disable: [real-name, no-such-rule]", ""]),
+                       encoding="utf-8")
+    expected = (f"{profile}:{len(lines) + 2}:24: partnership.check_rules.disable[1]: unknown rule id 'no-such-rule' "
+                "(`cspr-docs check --list-rules`)")
+    for args in (("check", md(tmp_path, "x"), "--case", folder), ("case", "check", folder)):
+        result = invoke(*args)
+        assert result.exit_code == 3 and expected in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_partnership_rules_must_be_a_mapping(invoke, tmp_path) -> None:
+    case = _inline_rules(tmp_path, "  check_rules: [real-name]\n")
+    result = invoke("case", "check", case)
+    assert result.exit_code == 3
+    assert "partnership.check_rules" in result.stderr

@@ -83,9 +83,11 @@ class YamlDocument:
     path: Path
     data: Any
     marks: dict[Loc, tuple[str, int, int]] = field(default_factory=dict)
+    prefix: Loc = ()  # where `data` stands in the file, for a section of it (`section`)
 
     def place(self, loc: Loc) -> tuple[str, int | None, int | None]:
         """File, line and column of the value at `loc`, or of its nearest enclosing value."""
+        loc = (*self.prefix, *loc)
         for end in range(len(loc), -1, -1):
             if loc[:end] in self.marks:
                 return self.marks[loc[:end]]
@@ -94,7 +96,14 @@ class YamlDocument:
     def problem(self, loc: Loc, message: str) -> Problem:
         """A problem located at the field `loc`."""
         file, line, column = self.place(loc)
-        return Problem(file, line, column, format_loc(loc), message)
+        return Problem(file, line, column, format_loc((*self.prefix, *loc)), message)
+
+    def section(self, *keys: str | int) -> YamlDocument:
+        """The value at `keys` as a document of its own whose problems still say where it stands in the file."""
+        data = self.data
+        for key in keys:
+            data = data[key]
+        return YamlDocument(self.path, data, self.marks, (*self.prefix, *keys))
 
 
 def format_loc(loc: Loc) -> str:
@@ -253,7 +262,7 @@ def _unknown_key(doc: YamlDocument, loc: Loc, words: frozenset[str]) -> Problem:
     file, line, column = doc.place(loc)
     close = difflib.get_close_matches(str(key).lower(), words, n=1, cutoff=0.75)
     hint = f"did you mean '{close[0]}'? " if close else ""
-    return Problem(file, line, column, format_loc(loc[:-1]),
+    return Problem(file, line, column, format_loc((*doc.prefix, *loc[:-1])),
                    f"unknown field (its name is not repeated here; {hint}`cspr-docs schema` lists the fields)")
 
 
@@ -298,6 +307,7 @@ class CaseFile:
     case: Any  # cspr_docs.model.Case (imported lazily to keep this module's import light)
     path: Path
     partnership_path: Path | None
+    document: YamlDocument | None = field(default=None, repr=False, compare=False)  # the data with its places
 
     @property
     def folder(self) -> Path:
@@ -365,4 +375,5 @@ def load_case(path: Path) -> CaseFile:
             problems += exc.problems
     if problems:
         raise DataError(problems)
-    return CaseFile(case=case, path=case_path, partnership_path=partnership_path)
+    return CaseFile(case=case, path=case_path, partnership_path=partnership_path,
+                    document=YamlDocument(doc.path, data, doc.marks))

@@ -10,18 +10,23 @@ from cspr_docs.checks.findings import FileResult, Summary
 from cspr_docs.checks.kinds import CHECKED, SOURCES, KindChoice, infer_kind
 from cspr_docs.checks.readers import find_drafts, read_draft
 from cspr_docs.checks.registry import HEADING_IDS, RULES
-from cspr_docs.checks.rulepack import PARTNERSHIP_RULES_FILE, RulePack, load_rule_pack
+from cspr_docs.checks.rulepack import PARTNERSHIP_RULES_FILE, RulePack, load_rule_pack, rule_pack_from
+from cspr_docs.load import CaseFile
 
 
-def load_packs(rules: Path | None, partnership_path: Path | None) -> RulePack:
-    """The partnership default (`check-rules.yaml` beside partnership.yaml) with `--rules` on top."""
+def load_packs(rules: Path | None, loaded: CaseFile | None) -> RulePack:
+    """The partnership's defaults (`check_rules:` in its profile, then `check-rules.yaml` beside the profile) with
+    `--rules` on top."""
     pack = RulePack()
-    ids = set(RULES)
-    if partnership_path is not None and (partnership_path.parent / PARTNERSHIP_RULES_FILE).is_file():
-        pack = pack.merged(load_rule_pack(partnership_path.parent / PARTNERSHIP_RULES_FILE, rule_ids=ids,
-                                          heading_ids=set(HEADING_IDS)))
+    known = {"rule_ids": set(RULES), "heading_ids": set(HEADING_IDS)}
+    if loaded is not None:
+        if loaded.case.partnership.check_rules and loaded.document is not None:
+            pack = pack.merged(rule_pack_from(loaded.document.section("partnership", "check_rules"), **known))
+        beside = (loaded.partnership_path or loaded.path).parent / PARTNERSHIP_RULES_FILE
+        if beside.is_file():
+            pack = pack.merged(load_rule_pack(beside, **known))
     if rules is not None:
-        pack = pack.merged(load_rule_pack(rules, rule_ids=ids, heading_ids=set(HEADING_IDS)))
+        pack = pack.merged(load_rule_pack(rules, **known))
     return pack
 
 
@@ -34,15 +39,13 @@ def check_drafts(drafts: Sequence[Path], *, kind: str | None = None, case_path: 
         DraftError: a draft is unreadable, corrupt or refused for safety.
         DataError, InputError: the case or a rule pack is invalid.
     """
-    case = None
-    partnership_path = None
+    loaded = None
     if case_path is not None:
         from cspr_docs.load import load_case
 
         loaded = load_case(case_path)
-        case = loaded.case
-        partnership_path = loaded.partnership_path or loaded.path
-    pack = load_packs(rules, partnership_path)
+    case = loaded.case if loaded else None
+    pack = load_packs(rules, loaded)
     defaults = {rule.id: rule.severity for rule in RULES.values()}
     results: list[FileResult] = []
     for path in find_drafts(drafts):

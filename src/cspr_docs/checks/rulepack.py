@@ -1,4 +1,4 @@
-"""Rule packs (`--rules FILE`, or `check-rules.yaml` beside partnership.yaml): heading synonyms, extra required
+"""Rule packs (`--rules FILE`, `check_rules:` in partnership.yaml, `check-rules.yaml` beside it): heading synonyms, extra required
 sections, severities, disabled rules, allow-listed terms (each with a reason), markings, nicknames and places."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pydantic import Field
 
 from cspr_docs.checks.findings import KINDS
 from cspr_docs.errors import DataError
-from cspr_docs.load import read_yaml, validate
+from cspr_docs.load import YamlDocument, read_yaml, validate
 from cspr_docs.model.base import Identifier, Strict, Text, list_field
 
 PARTNERSHIP_RULES_FILE = "check-rules.yaml"
@@ -102,7 +102,13 @@ class RulePack:
 
 def load_rule_pack(path: Path, *, rule_ids: set[str], heading_ids: set[str]) -> RulePack:
     """Read and check a rule pack; unknown rule ids and allow entries without a reason raise DataError (exit 3)."""
-    doc = read_yaml(path)
+    return rule_pack_from(read_yaml(path), rule_ids=rule_ids, heading_ids=heading_ids)
+
+
+def rule_pack_from(doc: YamlDocument, *, rule_ids: set[str], heading_ids: set[str]) -> RulePack:
+    """Check a rule pack already read (a file, or `partnership.check_rules`); problems raise DataError (exit 3)."""
+    if not isinstance(doc.data, dict):
+        raise DataError([doc.problem((), "a rule pack is a mapping (headings, severity, disable, allow, …)")])
     pack = validate(_Pack, doc)
     problems = []
     for loc_root, keys in (("severity", pack.severity), ("disable", pack.disable)):
@@ -126,4 +132,4 @@ def load_rule_pack(path: Path, *, rule_ids: set[str], heading_ids: set[str]) -> 
     )
 
 
-__all__ = ["KINDS", "PARTNERSHIP_RULES_FILE", "AllowEntry", "RequiredSection", "RulePack", "load_rule_pack"]
+__all__ = ["KINDS", "PARTNERSHIP_RULES_FILE", "AllowEntry", "RequiredSection", "RulePack", "load_rule_pack", "rule_pack_from"]

@@ -37,6 +37,9 @@ def case_check_command(case: Path) -> None:
     from cspr_docs.model.consistency import find_observations
 
     loaded = load_case(case)
+    from cspr_docs.checks.engine import load_packs
+
+    load_packs(None, loaded)  # the partnership's rules for `check` (check_rules:, check-rules.yaml) are read here too
     c = loaded.case
     click.echo(
         f"ok: {loaded.path}: case {c.reference} ({c.route} route), {len(c.children)} child(ren), "

@@ -72,4 +72,6 @@ class Partnership(Strict):
     timescales: Timescales = Field(default_factory=Timescales)
     closure_days: list[IsoDate] = list_field(description="Extra non-working days, e.g. council closure days")
     quorum: Quorum = Field(default_factory=Quorum)
+    check_rules: dict[str, Any] = Field(default_factory=dict, description="The partnership's default rule pack for "
+                                        "`cspr-docs check`, written as in a --rules file")
     _logo_image: Any = PrivateAttr(default=None)  # the checked logo path, attached by load_case (render/logo.py)
