@@ -6,7 +6,6 @@ import calendar
 import copy
 import datetime as dt
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ import yaml
 from conftest import CASES, SENTINEL_NAME, fixture_cases
 from cspr_docs.load import format_loc, load_case, read_yaml
 from cspr_docs.model.criteria import LOCAL_REVIEW_CRITERIA
+from cspr_docs.model.observations import leaves
 
 EXPECTED = {"notification-death", "referral-serious-harm", "sibling-group"}
 CASE_IDS = [p.name for p in fixture_cases()]
@@ -39,22 +39,11 @@ def _case_data(folder: Path) -> dict[str, Any]:
     return data
 
 
-def _leaves(value: Any, loc: Loc = ()) -> Iterator[tuple[Loc, Any]]:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _leaves(item, (*loc, key))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _leaves(item, (*loc, i))
-    else:
-        yield loc, value
-
-
 def _distinct_leaves(data: dict[str, Any]) -> list[Loc]:
     """One leaf per field of the schema (list positions folded), so each kind of field is tried once."""
     seen: set[Loc] = set()
     result = []
-    for loc, _ in _leaves(data):
+    for loc, _ in leaves(data):
         shape = tuple("*" if isinstance(p, int) else p for p in loc)
         if shape not in seen:
             seen.add(shape)
@@ -324,7 +313,7 @@ def data_at(data: Any, loc: Loc) -> Any:
 
 def _saturate(data: dict[str, Any], value: str, *, free_text_only: bool) -> tuple[dict[str, Any], list[Loc]]:
     result, changed = copy.deepcopy(data), []
-    for loc, old in _leaves(data):
+    for loc, old in leaves(data):
         if _is_free_text(loc, old) or (not free_text_only and isinstance(old, str)):
             result = _set(result, loc, value)
             changed.append(loc)

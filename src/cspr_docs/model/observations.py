@@ -110,19 +110,20 @@ def _ages(case: Case) -> Iterator[Issue]:
                    f"does not match children[{i}].date_of_birth at incident.date: correct one of them")
 
 
-def _leaves(value: Any, loc: Loc = ()) -> Iterator[tuple[Loc, Any]]:
+def leaves(value: Any, loc: Loc = ()) -> Iterator[tuple[Loc, Any]]:
+    """Every plain value of nested dicts and lists, with its place (`('children', 0, 'name')`)."""
     if isinstance(value, dict):
         for key, item in value.items():
-            yield from _leaves(item, (*loc, key))
+            yield from leaves(item, (*loc, key))
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            yield from _leaves(item, (*loc, i))
+            yield from leaves(item, (*loc, i))
     else:
         yield loc, value
 
 
 def _placeholders(case: Case) -> Iterator[Issue]:
-    for loc, value in _leaves(case.model_dump(mode="python")):
+    for loc, value in leaves(case.model_dump(mode="python")):
         key = next((part for part in reversed(loc) if isinstance(part, str)), "")
         if isinstance(value, str) and " ".join(value.casefold().split()) in _EXAMPLES.get(key, ()):
             yield loc, "still the example value `cspr-docs init` wrote: replace it"
