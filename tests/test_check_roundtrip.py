@@ -18,7 +18,7 @@ EXPECTED: dict[tuple[str, str], set[tuple[str, str]]] = {
     ("notification-death", "final-report"): SKELETON,
     # the complete case: a baby's birth is a key event in the agencies' replies (a warning in a working document)
     ("notification-death", "combined-summary"): {("date-of-birth", "warning")},
-    ("notification-death", "terms-of-reference"): {("leftover-placeholder", "error")},  # the budget is to agree
+    ("notification-death", "terms-of-reference"): set(),  # complete, budget included: nothing left to fill in
     ("sibling-group", "final-report"): SKELETON | {("quasi-identifier", "warning")},  # school among the agencies
     ("sibling-group", "combined-summary"): {("leftover-placeholder", "error")},  # "Reply awaited"
     ("sibling-group", "terms-of-reference"): {("leftover-placeholder", "error")},
