@@ -168,7 +168,8 @@ def test_dry_run_checks_everything_and_writes_nothing_or_names(tmp_path, invoke)
     result = invoke("merge", LETTER, "--case", case_dir, "--out", out, "--dry-run", "--combined", "--date", DATE)
     assert result.exit_code == 0, result.stderr
     assert not out.exists()
-    assert result.stdout.count("would write") == len(data["agencies"]) + 3  # letters, combined, two manifests
+    # The letters, the combined .docx and .pdf, two manifests.
+    assert result.stdout.count("would write") == len(data["agencies"]) + 4
     restricted = [p["name"] for group in ("children", "family") for p in data.get(group, [])]
     assert not [name for name in restricted if name in result.stdout + result.stderr]
     assert f"dry run: {len(data['agencies'])} recipient(s) checked" in result.stdout

@@ -1,4 +1,4 @@
-"""Mail merge: one document per recipient from one compiled template, PDFs, a combined PDF and a manifest."""
+"""Mail merge: one document per recipient from one compiled template, PDFs, combined DOCX and PDF, a manifest."""
 
 from __future__ import annotations
 
@@ -55,13 +55,13 @@ class MergePlan:
     combined: Path | None
     manifest_csv: Path
     manifest_json: Path
+    combined_docx: Path | None = None
 
     def targets(self) -> list[Path]:
         """Every output path, the manifests last."""
         paths = [item.docx for item in self.items] + [item.pdf for item in self.items if item.pdf]
         paths += [item.form for item in self.items if item.form]
-        if self.combined:
-            paths.append(self.combined)
+        paths += [path for path in (self.combined_docx, self.combined) if path]
         return [*paths, self.manifest_csv, self.manifest_json]
 
 
@@ -114,7 +114,8 @@ def plan_merge(
     stem = f"{slug(case.reference, max_length=64)}_{kind.id}"
     # '-combined' cannot equal any recipient's '<stem>_<id>' name: the character after the stem differs.
     together = out / f"{stem}-combined.pdf" if combined else None
-    return MergePlan(kind, out, items, together, out / MANIFEST_CSV, out / MANIFEST_JSON)
+    together_docx = out / f"{stem}-combined.docx" if combined else None
+    return MergePlan(kind, out, items, together, out / MANIFEST_CSV, out / MANIFEST_JSON, together_docx)
 
 
 def has_form_pdf(kind: DocumentKind) -> bool:
@@ -143,13 +144,16 @@ def merge(
     timeout: float = 120,
     progress: Progress | None = None,
 ) -> MergeResult:
-    """Render one document per recipient from one compiled template; then PDFs, the combined PDF, the manifest.
+    """Render one document per recipient from one compiled template; then PDFs, the combined files, the manifest.
 
     Every recipient is rendered in memory and every target checked before the first file is written; the
-    manifest is written last, so it only exists for a complete merge. If PDF conversion or encryption fails,
-    the .docx files stay (valid) and no PDF is left. `collected`: what the templates see of the collected
-    replies, as for `render` (see `cspr_docs.collect.collected`). `form_pdf`: also each recipient's copy of the
-    shipped fillable PDF form, pre-filled with the case and the agency (pypdf; no LibreOffice, never encrypted).
+    manifest is written last, so it only exists for a complete merge. `combined`: the combined .docx is written
+    with the letters, before any PDF work; once LibreOffice has counted each letter's pages it is written again
+    with those counts stored in its page fields (see `combine_documents`), then the combined PDF. If PDF
+    conversion or encryption fails, the .docx files (the combined one too) stay (valid) and no PDF is left.
+    `collected`: what the templates see of the collected replies, as for `render` (see
+    `cspr_docs.collect.collected`). `form_pdf`: also each recipient's copy of the shipped fillable PDF form,
+    pre-filled with the case and the agency (pypdf; no LibreOffice, never encrypted).
 
     Raises:
         InputError / TemplateError: bad recipients, colliding file names, a template or value problem (exit 3).
@@ -178,6 +182,12 @@ def merge(
 
             find_soffice()
         return result
+    title = f"{case.reference}: {kind.title}"
+    letters = [(item.recipient.id, documents[item.docx]) for item in plan.items]
+    if plan.combined_docx is not None:
+        from cspr_docs.render.combine import combine_documents
+
+        documents[plan.combined_docx] = combine_documents(letters, title=title)
     ensure_folder(out)
     if force:  # an old manifest would vouch for files this run replaces, even if the run then fails
         for stale in (plan.manifest_csv, plan.manifest_json):
@@ -187,8 +197,15 @@ def merge(
     files = dict(documents)
     if pdf or combined:
         parts = [(_bookmark(item.recipient), item.docx) for item in plan.items]
-        made = _make_pdfs(out, parts, combined=plan.combined, keep=pdf, title=f"{case.reference}: {kind.title}",
-                          password=password, timeout=timeout, report=report)
+        made, pages = _make_pdfs(out, parts, combined=plan.combined, keep=pdf, title=title, password=password,
+                                 timeout=timeout, report=report)
+        if plan.combined_docx is not None:
+            from cspr_docs.render.combine import combine_documents
+
+            # The same letters, now with their page counts for readers that cannot count a section's pages.
+            counted = {plan.combined_docx: combine_documents(letters, title=title, page_counts=pages)}
+            write_batch(counted, force=True)  # replaces the file this run wrote above
+            files.update(counted)
         result.written += write_batch(made, force=force)
         files.update(made)
     result.sha256 = {path: hashlib.sha256(data).hexdigest() for path, data in files.items()}
@@ -221,7 +238,7 @@ def convert_outputs(
     made: dict[Path, bytes] = {}
     for folder, paths in by_folder.items():
         made.update(_make_pdfs(folder, [(p.stem, p) for p in paths], combined=None, keep=True, title="",
-                               password=password, timeout=timeout, report=report))
+                               password=password, timeout=timeout, report=report)[0])
     return write_batch(made, force=force)
 
 
@@ -248,8 +265,10 @@ def _make_pdfs(
     password: str | None,
     timeout: float,
     report: Progress,
-) -> dict[Path, bytes]:
-    """Convert, bundle and encrypt in a private staging folder inside `folder`; returns {final path: bytes}.
+) -> tuple[dict[Path, bytes], list[int]]:
+    """Convert, bundle and encrypt in a private staging folder inside `folder`.
+
+    Returns {final path: bytes}, and the page count of each part when `combined` is asked for (else []).
 
     Nothing reaches `folder` here: a plain PDF never sits where an encrypted one is expected, and a failure
     leaves no PDF at all (the staging folder is removed whatever happens).
@@ -262,9 +281,13 @@ def _make_pdfs(
         converted = convert_to_pdf([path for _, path in parts], staging / "pdf", timeout=timeout)
         report("pdf", len(parts), len(parts))
         staged = {folder / pdf.name: pdf for pdf in converted} if keep else {}
+        pages: list[int] = []
         if combined is not None:
+            from pypdf import PdfReader
+
             from cspr_docs.pdf.bundle import bundle_pdfs
 
+            pages = [len(PdfReader(pdf).pages) for pdf in converted]  # verified PDFs LibreOffice just wrote
             labelled = [(label, pdf) for (label, _), pdf in zip(parts, converted, strict=True)]
             staged[combined] = bundle_pdfs(labelled, staging / combined.name, title=title)
         if password is not None:
@@ -273,7 +296,7 @@ def _make_pdfs(
             for done, pdf in enumerate(staged.values(), start=1):
                 encrypt_pdf(pdf, password)
                 report("encrypt", done, len(staged))
-        return {target: pdf.read_bytes() for target, pdf in staged.items()}
+        return {target: pdf.read_bytes() for target, pdf in staged.items()}, pages
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
@@ -296,6 +319,8 @@ def _manifests(
         name, email = _listed(item.recipient)
         rows.append({"id": item.recipient.id, "name": name, "email": email, "files": files})
     combined = {"file": plan.combined.name, "sha256": sha256[plan.combined]} if plan.combined else None
+    combined_docx = ({"file": plan.combined_docx.name, "sha256": sha256[plan.combined_docx]}
+                     if plan.combined_docx else None)
     document = {
         "case": case.reference,
         "kind": plan.kind.id,
@@ -304,6 +329,7 @@ def _manifests(
         "encrypted_pdfs": encrypted,
         "recipients": rows,
         "combined": combined,
+        "combined_docx": combined_docx,
     }
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\r\n")

@@ -85,7 +85,9 @@ def get_password(encrypt: bool, password_env: str | None, password_file: Path | 
 @click.option("--out", type=click.Path(path_type=Path),  # a file here is refused by the core: exit 5, as render
               help="Output folder [default: CASE/out/KIND].")
 @click.option("--pdf", is_flag=True, help="Also convert each document to PDF (LibreOffice).")
-@click.option("--combined", is_flag=True, help="Also write one print-ready PDF with a bookmark per recipient.")
+@click.option("--combined", is_flag=True,
+              help="Also write one print-ready .docx and one PDF holding every letter, each with a bookmark per "
+                   "recipient (the PDF needs LibreOffice; the .docx is written first).")
 @click.option("--form-pdf", is_flag=True,
               help="Also write each agency the fillable PDF reply form, pre-filled with the case and the agency "
                    "(information-request-reply only; no LibreOffice).")
@@ -127,9 +129,10 @@ def merge_command(
     the case's agencies (requests only to those the terms of reference ask), practitioner kinds
     to review.practitioners, family kinds to family members with a `contact`.
     Files: <reference>_<kind>_<recipient id>.docx (and .pdf, and .form.pdf: the fillable PDF
-    form with --form-pdf), <reference>_<kind>-combined.pdf,
-    manifest.csv and manifest.json (recipient id, name, email, files, sha256), written last;
-    family members are listed by pseudonym only.
+    form with --form-pdf), <reference>_<kind>-combined.docx and .pdf (--combined: every
+    letter from a new page, numbered from page 1), manifest.csv and manifest.json
+    (recipient id, name, email, files, sha256), written last; family members are listed by
+    pseudonym only.
     --recipients files (agency kinds) have the columns of agencies[]: id, name, type,
     contact_name, role, salutation, email, phone, address (lines separated by ';'),
     statutory_partner; headings ignore case, spaces, '-' and '.' ("Contact Name" is
