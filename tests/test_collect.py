@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import copy
 import hashlib
+import importlib.util
 import re
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -14,13 +15,10 @@ import pytest
 import yaml
 from lxml import etree
 
-from conftest import SENTINEL_NAME, requires_soffice
+from conftest import FIXTURES, SENTINEL_NAME, requires_soffice
 from cspr_docs.collect.reply import CollectedReply
 from cspr_docs.collect.store import load_replies
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-W = "{" + W_NS + "}"
-XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 CASE = "notification-death"
 AGENCY = "csc"
 
@@ -64,94 +62,27 @@ OUTSIDE = ["A note typed between the sections by the author.", "Another comment 
 # ------------------------------------------------------------------ filling a reply as a person would
 
 
-def _tag(sdt) -> str:
-    tag = sdt.find(f"{W}sdtPr/{W}tag")
-    return tag.get(W + "val") if tag is not None else ""
+def load_build():
+    """fixtures/build_replies.py, which fills replies as a person would (loaded once, shared by the tests)."""
+    if "build_replies" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("build_replies", FIXTURES / "build_replies.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["build_replies"] = module
+        spec.loader.exec_module(module)
+    return sys.modules["build_replies"]
 
 
-def _run(text: str):
-    run = etree.Element(W + "r")
-    t = etree.SubElement(run, W + "t")
-    t.text = text
-    t.set(XML_SPACE, "preserve")
-    return run
-
-
-def _type_into(sdt, value: str) -> None:
-    """Click in the control and type: the prompt goes, the text is what was typed (a paragraph per line)."""
-    pr = sdt.find(W + "sdtPr")
-    for prompt in pr.findall(W + "showingPlcHdr"):
-        pr.remove(prompt)
-    content = sdt.find(W + "sdtContent")
-    paragraphs = content.findall(W + "p")
-    if paragraphs:
-        keep = copy.deepcopy(paragraphs[0])
-        for child in list(content):
-            content.remove(child)
-        for line in value.split("\n"):
-            p = copy.deepcopy(keep)
-            for r in p.findall(W + "r"):
-                p.remove(r)
-            p.append(_run(line))
-            content.append(p)
-    else:
-        for child in list(content):
-            content.remove(child)
-        content.append(_run(value))
-
-
-def _set_cell(tc, text: str) -> None:
-    p = tc.find(W + "p")
-    for r in p.findall(W + "r"):
-        p.remove(r)
-    if text:
-        p.append(_run(text))
+build = load_build()
+W, W_NS, _run, _tag = build.W, build.W_NS, build.text_run, build.control_tag
+EVENT_COLUMNS = ("date", "event", "who", "action", "significance")  # the template's column order
 
 
 def fill_reply(source: Path, target: Path, *, answers: dict[str, str] = ANSWERS, events: list[list[str]] = EVENTS,
                known: dict[str, str] = KNOWN, outside: list[str] = OUTSIDE, strip_tags: bool = False) -> Path:
     """Fill a rendered reply: type into every control, fill and add key-event rows, write text outside fields."""
-    with zipfile.ZipFile(source) as archive:
-        parts = {name: archive.read(name) for name in archive.namelist()}
-    root = etree.fromstring(parts["word/document.xml"])
-    events_table = None
-    for sdt in list(root.iter(W + "sdt")):
-        tag = _tag(sdt)
-        name = tag[5:].replace("-", "_")
-        if tag.startswith("cspr:known:") and tag[11:] in known:
-            _type_into(sdt, known[tag[11:]])
-        elif tag == "cspr:key-events":
-            events_table = sdt.find(f"{W}sdtContent/{W}tbl")
-        elif name in answers:
-            _type_into(sdt, answers[name])
-    rows = events_table.findall(W + "tr")
-    body_rows = rows[1:]
-    while len(body_rows) < len(events):  # Tab in the last cell adds a row like the last one
-        new = copy.deepcopy(body_rows[-1])
-        body_rows[-1].addnext(new)
-        body_rows.append(new)
-    for row, values in zip(body_rows, events, strict=False):
-        for tc, text in zip(row.findall(W + "tc"), values, strict=True):
-            _set_cell(tc, text)
-    for row in body_rows[len(events):]:  # unused rows deleted
-        events_table.remove(row)
-    body = root.find(W + "body")
-    summary_table = next(b for b in root.iter(W + "bookmarkStart") if b.get(W + "name") == "cspr_summary")
-    table = next(summary_table.iterancestors(W + "tbl"))
-    note = etree.Element(W + "p")
-    note.append(_run(outside[0]))
-    table.addnext(note)
-    last = etree.Element(W + "p")
-    last.append(_run(outside[1]))
-    body.insert(len(body) - 1, last)
-    if strip_tags:  # what LibreOffice 7.4 does on save
-        for tag in list(root.iter(W + "tag")):
-            tag.getparent().remove(tag)
-    parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
-    return target
+    rows = [dict(zip(EVENT_COLUMNS, row, strict=True)) for row in events]
+    return build.fill_reply(source, target, answers=answers, events=rows, known=known, outside=outside,
+                            strip_tags=strip_tags)
 
 
 def set_identity(path: Path, *, reference: str | None = None, version: str | None = None) -> Path:

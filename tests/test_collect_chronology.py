@@ -213,11 +213,12 @@ def test_local_review_chronology_reads_back_and_replaces_key_events(invoke, case
              "Action / outcome": "Scene preserved", "Significance": ""}] + [
             {"Date": f"{day:02d}/11/2025", "Event": f"Contact {day}"} for day in range(1, 9)]
     filled = _fill_chronology(blank, tmp_path / "police-chronology.docx", rows)
+    reply_file = (folder / "replies" / "police.docx").read_bytes()  # the example case keeps the returned reply
     result = invoke("collect", filled, "--case", folder)
     assert result.exit_code == 0, result.stderr
     assert "new: chronologies/police.yaml, chronologies/police.docx" in result.stdout
     assert (folder / "chronologies" / "police.docx").read_bytes() == filled.read_bytes()
-    assert not (folder / "replies" / "police.docx").exists()
+    assert (folder / "replies" / "police.docx").read_bytes() == reply_file
     stored = load_chronologies(folder)["police"]
     assert stored.kind == "chronology-template"
     assert [(e.date, e.time, e.source_record, e.child_seen, e.child_voice) for e in stored.key_events][:2] == [

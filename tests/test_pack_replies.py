@@ -165,7 +165,9 @@ def test_pack_takes_each_collected_agencys_returned_file_in_case_order(invoke, c
 
 
 def test_pack_names_agencies_whose_collected_reply_has_no_file(invoke, case_copy, tmp_path):
-    folder = case_copy(CASE)  # the example case: replies collected as YAML only
+    folder = case_copy(CASE)
+    for kept in (folder / "replies").glob("*.docx"):  # as if collected before `collect` kept the files
+        kept.unlink()
     write_pdf(folder / "out" / "NSCP-2025-014_combined-summary.pdf", 1)
     notification = write_pdf(tmp_path / "sin.pdf", 1)
     result = invoke("bundle", "rapid-review-meeting", "--case", folder, "--notification", notification,
