@@ -214,6 +214,6 @@ def test_a_late_submission_without_a_reason_is_a_warning(base):
         late(data)
         data["rapid_review"]["delay_reason"] = "The meeting moved after a partner's request."
 
-    assert warned(base, late) == [("rapid_review.delay_reason", ("not set, and the summary went to the Panel after "
-                                   "its due date (`cspr-docs timeline`): say why, the covering letter prints it"))]
+    assert warned(base, late) == [("rapid_review.submitted_date", ("after the due date (`cspr-docs timeline`): say "
+                                   "why in rapid_review.delay_reason, which the covering letter prints"))]
     assert warned(base, late_with_reason) == []

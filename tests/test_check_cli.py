@@ -77,6 +77,17 @@ def test_a_folder_stands_for_the_drafts_directly_inside_it(invoke, tmp_path) -> 
     assert result.exit_code == 1 and data["files"][0]["findings"] == [] and data["files"][1]["findings"]
 
 
+def test_a_draft_named_twice_is_checked_once_and_a_broken_link_is_not_skipped(invoke, tmp_path) -> None:
+    folder = tmp_path / "drafts"
+    folder.mkdir()
+    (folder / "a.docx").write_bytes(GOOD.read_bytes())
+    data = json.loads(invoke("check", folder, folder / "a.docx", "--case", CASE, "--format", "json").stdout)
+    assert [f["path"] for f in data["files"]] == [str(folder / "a.docx")]
+    (folder / "b.md").symlink_to(tmp_path / "gone.md")
+    result = invoke("check", folder, "--case", CASE)
+    assert result.exit_code == 3 and f"{folder / 'b.md'}: file not found" in result.stderr
+
+
 def test_a_folder_without_drafts_is_bad_input(invoke, tmp_path) -> None:
     (tmp_path / "notes.csv").write_text("x")
     result = invoke("check", tmp_path)

@@ -108,3 +108,27 @@ def test_markdown_finding_is_on_the_line_of_the_match(invoke, tmp_path) -> None:
             ("uk-identifier", "NHS number (valid check digit)", 4), ("leftover-placeholder", "", 4)} <= lines
     github = invoke("check", draft, "--format", "github").stdout
     assert f"::error file={draft},line=3,title=uk-identifier::" in github
+
+
+def test_a_pack_pdf_says_what_it_is_and_is_not_checked_as_a_report(invoke, tmp_path) -> None:
+    from pypdf import PdfReader, PdfWriter
+
+    from cspr_docs.pdf.bundle import bundle_pdfs
+
+    parts = []
+    for name in ("summary", "reply"):
+        writer = PdfWriter()
+        writer.add_blank_page(width=595, height=842)
+        writer.write(tmp_path / f"{name}.pdf")
+        parts.append((name.title(), tmp_path / f"{name}.pdf"))
+    pack = bundle_pdfs(parts, tmp_path / "NSCP-2025-014-rapid-review-meeting.pdf", title="Pack",
+                       template="pack:rapid-review-meeting")
+    assert PdfReader(pack).metadata["/CsprTemplate"] == "pack:rapid-review-meeting"
+    result = invoke("check", pack, "--format", "json")
+    [checked] = json.loads(result.stdout)["files"]
+    assert result.exit_code == 0
+    assert (checked["kind"], checked["kind_from"], checked["findings"]) == (
+        "pack:rapid-review-meeting", "cspr.template", [])
+    assert "not checked" in checked["skipped"]
+    plain = bundle_pdfs(parts, tmp_path / "joined.pdf", title="Joined")  # no template: no claim either way
+    assert "/CsprTemplate" not in PdfReader(plain).metadata

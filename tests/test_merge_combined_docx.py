@@ -152,6 +152,33 @@ def test_combined_docx_holds_each_agency_letter_once_in_order(
     assert manifest["combined"]["file"].endswith("-combined.pdf")  # the key other tools read is unchanged
 
 
+def test_combined_reply_forms_do_not_claim_to_be_the_first_agencys_form(tmp_path, invoke, fake_soffice):  # noqa: F811
+    fake_soffice("good")
+    kind, out = "information-request-reply", tmp_path / "out"
+    result = invoke("merge", kind, "--case", CASES / "notification-death", "--out", out, "--combined", "--date", DATE)
+    assert result.exit_code == 0, result.stderr
+    first = docx.Document(next(out.glob(f"*_{kind}_csc.docx")))
+    assert first.core_properties.identifier == f"NSCP-2025-014/csc/{kind}/1"  # one form says whose it is
+    combined = docx.Document(next(out.glob(f"*_{kind}-combined.docx")))
+    assert combined.core_properties.identifier == ""  # twelve forms are no single agency's reply
+    assert combined.core_properties.title == f"NSCP-2025-014: {CATALOGUE[kind].title}"
+
+
+def test_collect_refuses_the_combined_reply_file(tmp_path, invoke, case_copy):
+    folder = case_copy("notification-death")
+    out = tmp_path / "out"
+    kind = "information-request-reply"
+    assert invoke("merge", kind, "--case", folder, "--out", out, "--only", "csc,icb", "--date", DATE).exit_code == 0
+    combined = tmp_path / "combined.docx"
+    combined.write_bytes(combine_documents([(p.stem, p.read_bytes()) for p in sorted(out.glob("*.docx"))],
+                                           title="t"))
+    before = {p.name: p.read_bytes() for p in (folder / "replies").iterdir()}
+    result = invoke("collect", combined, "--case", folder)
+    assert result.exit_code == 3
+    assert "holds 2 different reply forms (a combined print file?)" in result.stderr
+    assert {p.name: p.read_bytes() for p in (folder / "replies").iterdir()} == before
+
+
 def test_existing_combined_docx_without_force_is_exit_5_and_nothing_written(tmp_path, invoke, fake_soffice):  # noqa: F811
     fake_soffice("good")
     case = new_case(tmp_path, invoke)

@@ -198,7 +198,7 @@ def merge(
     if pdf or combined:
         parts = [(_bookmark(item.recipient), item.docx) for item in plan.items]
         made, pages = _make_pdfs(out, parts, combined=plan.combined, keep=pdf, title=title, password=password,
-                                 timeout=timeout, report=report)
+                                 timeout=timeout, report=report, template=kind.id)
         if plan.combined_docx is not None:
             from cspr_docs.render.combine import combine_documents
 
@@ -265,6 +265,7 @@ def _make_pdfs(
     password: str | None,
     timeout: float,
     report: Progress,
+    template: str = "",
 ) -> tuple[dict[Path, bytes], list[int]]:
     """Convert, bundle and encrypt in a private staging folder inside `folder`.
 
@@ -289,7 +290,7 @@ def _make_pdfs(
 
             pages = [len(PdfReader(pdf).pages) for pdf in converted]  # verified PDFs LibreOffice just wrote
             labelled = [(label, pdf) for (label, _), pdf in zip(parts, converted, strict=True)]
-            staged[combined] = bundle_pdfs(labelled, staging / combined.name, title=title)
+            staged[combined] = bundle_pdfs(labelled, staging / combined.name, title=title, template=template)
         if password is not None:
             from cspr_docs.pdf.encrypt import encrypt_pdf
 

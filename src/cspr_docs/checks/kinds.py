@@ -50,7 +50,7 @@ def _known_kinds() -> list[str]:
 
 def _from_properties(draft: Draft, known: list[str]) -> KindChoice | None:
     template = draft.properties.get("cspr.template", "").strip()
-    if template in known:
+    if template in known or template.startswith("pack:"):  # a pack of several documents is none of them
         return KindChoice(template, "cspr.template")
     # forms made by cspr-docs carry REFERENCE/AGENCY/KIND/VERSION in the core identifier
     for segment in draft.properties.get("identifier", "").split("/"):

@@ -77,10 +77,14 @@ def _identity(raw: RawReply, archive: zipfile.ZipFile, path: Path, body: etree._
     if core is not None:
         ident = core.find("{http://purl.org/dc/elements/1.1/}identifier")
         found = (ident.text or "").strip() if ident is not None else ""
+    texts = [_text(s) for s in body.iter(W_SDT) if _tag(s) == "cspr:meta"]
+    texts += [t.split(":", 1)[1] for t in (_ptext(p) for p in body.iter(W_P)) if t.startswith("Form reference:")]
+    forms = {t.strip() for t in texts if _IDENTIFIER.fullmatch(t.strip())}
+    if len(forms) > 1:  # e.g. the combined print file of `merge --combined`: no single agency's reply
+        raise InputError(f"{path}: holds {len(forms)} different reply forms (a combined print file?); collect each "
+                         "agency's own returned reply instead")
     if not _IDENTIFIER.fullmatch(found):
-        texts = [_text(s) for s in body.iter(W_SDT) if _tag(s) == "cspr:meta"]
-        texts += [t.split(":", 1)[1] for t in (_ptext(p) for p in body.iter(W_P)) if t.startswith("Form reference:")]
-        found = next((t.strip() for t in texts if _IDENTIFIER.fullmatch(t.strip())), "")
+        found = next(iter(forms), "")
     match = _IDENTIFIER.fullmatch(found)
     if match:
         raw.reference, raw.agency, raw.kind, raw.version = match.groups()

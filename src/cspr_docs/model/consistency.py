@@ -208,6 +208,6 @@ def _late_without_reason(case: Case) -> list[Issue]:
     due = due_dates(case).get("rapid-review-to-panel")
     if due is None or rr.submitted_date <= due:
         return []
-    return [(("rapid_review", "delay_reason"),
-             ("not set, and the summary went to the Panel after its due date (`cspr-docs timeline`): say why, "
-             "the covering letter prints it"))]
+    return [(("rapid_review", "submitted_date"),
+             ("after the due date (`cspr-docs timeline`): say why in rapid_review.delay_reason, which the covering "
+              "letter prints"))]

@@ -61,12 +61,13 @@ def bundle_pdfs(
     title: str,
     number_pages: bool = False,
     force: bool = False,
+    template: str = "",
 ) -> Path:
     """Join PDFs into `out`: one top-level bookmark per part (its title -> its first page), metadata set.
 
     The parts may come from outside (agency replies): they are size-checked and parsed first in a limited
-    child process. Metadata is only /Title and /Producer: nothing (author, creator) is taken from the parts
-    or the environment.
+    child process. Metadata is only /Title, /Producer and, given `template`, /CsprTemplate (what the file is, for
+    `check`): nothing (author, creator) is taken from the parts or the environment.
 
     Raises:
         InputError / DraftError: no parts, or a part is missing, not a PDF, encrypted, corrupt or empty (exit 3).
@@ -90,7 +91,7 @@ def bundle_pdfs(
     if number_pages:
         _number_pages(writer)
     writer.metadata = None
-    writer.add_metadata({"/Title": title, "/Producer": PRODUCER})
+    writer.add_metadata({"/Title": title, "/Producer": PRODUCER, **({"/CsprTemplate": template} if template else {})})
     writer.page_mode = "/UseOutlines"
     buffer = io.BytesIO()
     writer.write(buffer)

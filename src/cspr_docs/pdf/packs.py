@@ -241,7 +241,7 @@ def build_pack(
         converted = {source: pdf for source, pdf in zip(renamed, pdfs, strict=True)}
         final = [(title, converted.get(path, path)) for title, path in parts]
         staged = bundle_pdfs(final, work / "pack.pdf", title=f"{spec.title}: {case_file.case.reference}",
-                             number_pages=number_pages)
+                             number_pages=number_pages, template=f"pack:{spec.name}")
         if password is not None:
             encrypt_pdf(staged, password)
         return write_atomic(target, staged.read_bytes(), force=force)

@@ -361,7 +361,8 @@ class _Combiner:
         return _zip.build_zip(entries)
 
     def _core(self, title: str) -> None:
-        """The title of the whole file, and no author (a letter's template may name one)."""
+        """The title of the whole file, no author (a letter's template may name one) and no identifier (the first
+        letter's would say the whole file is that recipient's form, e.g. `REF/csc/information-request-reply/1`)."""
         package = etree.fromstring(self.files["_rels/.rels"], parser())
         rel = next((r for r in package if r.get("Type", "").endswith("/core-properties")), None)
         name = "docProps/core.xml" if rel is None else rel.get("Target", "").lstrip("/")
@@ -375,7 +376,7 @@ class _Combiner:
         else:
             self.types[name] = "application/vnd.openxmlformats-package.core-properties+xml"
             core = etree.Element(f"{{{_CORE['cp']}}}coreProperties", nsmap=_CORE)
-        for tag in ("dc:creator", "cp:lastModifiedBy"):
+        for tag in ("dc:creator", "cp:lastModifiedBy", "dc:identifier"):
             for element in core.findall(tag, _CORE):
                 core.remove(element)
         element = core.find("dc:title", _CORE)
@@ -395,8 +396,9 @@ def combine_documents(
     ("Page X of Y" counts its own pages: NUMPAGES becomes SECTIONPAGES there), images (stored once when equal),
     links and footnotes; lists restart in each letter; bookmark, drawing and content-control ids are made unique
     and each letter starts with a bookmark named from its label (`bookmark_name`). Comments are left out.
-    The core properties carry `title` and no author. `page_counts` (each letter's pages, when a conversion has
-    counted them) become the stored results of the SECTIONPAGES fields, for readers that cannot count them.
+    The core properties carry `title`, no author and no identifier. `page_counts` (each letter's pages, when a
+    conversion has counted them) become the stored results of the SECTIONPAGES fields, for readers that cannot
+    count them.
 
     Raises:
         ValueError: no documents, or not one page count per document (a caller's bug, not the user's).

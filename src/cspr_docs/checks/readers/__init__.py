@@ -18,17 +18,20 @@ def find_drafts(paths: Sequence[Path]) -> list[Path]:
     Raises:
         DraftError: a folder holds no draft (exit 3).
     """
-    found: list[Path] = []
+    found: dict[Path, Path] = {}  # one entry per file, however often it is named
     for path in paths:
         if not path.is_dir():
-            found.append(path)
+            found.setdefault(path.resolve(), path)
             continue
-        inside = sorted(p for p in path.iterdir() if p.suffix.lower() in DRAFT_SUFFIXES and p.is_file()
+        # A broken link stays in, so that reading it fails (exit 3) rather than a draft going unchecked unsaid.
+        inside = sorted(p for p in path.iterdir() if p.suffix.lower() in DRAFT_SUFFIXES
+                        and (p.is_file() or (p.is_symlink() and not p.exists()))
                         and not p.name.startswith(("~$", ".")))
         if not inside:
             raise DraftError(f"{path}: no draft in this folder (.docx, .pdf, .md or .txt directly inside it)")
-        found += inside
-    return found
+        for draft in inside:
+            found.setdefault(draft.resolve(), draft)
+    return list(found.values())
 
 
 def read_draft(path: Path) -> Draft:

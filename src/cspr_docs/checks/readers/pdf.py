@@ -38,6 +38,9 @@ def read_pdf(path: Path, *, time_limit: float = TIME_LIMIT, memory_limit: int = 
     [blocks] = run_pdf_job("draft", [path], timeout=time_limit, memory_limit=memory_limit, max_bytes=MAX_BYTES)
     draft = Draft(path=path, format="pdf", blocks=[Block(**b) for b in blocks])
     draft.blocks.append(Block(text=path.stem, kind="file-name", part="file name"))
+    for block in draft.blocks:  # set by `bundle` and `merge --combined`: what the file is
+        if block.part == "PDF metadata /CsprTemplate":
+            draft.properties["cspr.template"] = block.text.strip()
     draft.styled_headings = any(b.level is not None and not b.fallback_heading for b in draft.blocks)
     return draft.finish()
 
