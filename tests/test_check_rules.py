@@ -213,3 +213,22 @@ def test_partnership_rules_must_be_a_mapping(invoke, tmp_path) -> None:
     result = invoke("case", "check", case)
     assert result.exit_code == 3
     assert "partnership.check_rules" in result.stderr
+
+
+def test_a_rule_pack_reports_schema_errors_and_unknown_ids_at_once(invoke, tmp_path) -> None:
+    pack = tmp_path / "rules.yaml"
+    pack.write_text("severity: {uk-identifier: fatal}\ndisable: [nope]\n")
+    result = invoke("check", md(tmp_path, "x"), "--rules", pack)
+    assert result.exit_code == 3
+    lines = [line for line in result.stderr.splitlines() if str(pack) in line]
+    assert len(lines) == 2, result.stderr
+    assert "severity.uk-identifier" in lines[0] and "disable[0]: unknown rule id 'nope'" in lines[1]
+
+
+def test_the_schema_describes_the_partnership_rules_for_editors(invoke) -> None:
+    schema = json.loads(invoke("schema").stdout)
+    text = json.dumps(schema)
+    assert '"check_rules"' in text
+    pack = next(v for k, v in schema["$defs"].items() if k == "RulePackSchema")
+    assert {"severity", "disable", "allow", "places"} <= set(pack["properties"])
+    assert pack["additionalProperties"] is False

@@ -371,3 +371,14 @@ def test_a_tab_in_the_partnership_file_names_that_file(invoke, case_dir: Path) -
     line = text.splitlines().index("  - kind: icb") + 2
     profile.write_text(text.replace("  - kind: icb\n    organisation", "  - kind: icb\n\torganisation"), encoding="utf-8")
     _refused(invoke, case_dir, f"{profile}:{line}:1: invalid YAML: tabs cannot indent YAML")
+
+
+def test_a10_the_suggestion_is_a_field_of_that_level(invoke, case_dir: Path) -> None:
+    top = _base(case_dir).replace(TITLE, TITLE + "\nplacs: x", 1)  # `places` exists, but only in check_rules
+    stderr = _refused(invoke, _write(case_dir, top), "unknown field")
+    assert "did you mean" not in stderr
+    _write(case_dir, top.replace("\nplacs: x", "", 1))
+    profile = case_dir / "partnership.yaml"  # `init` wrote it beside the case
+    profile.write_text(profile.read_text(encoding="utf-8") + "check_rules:\n  placs: [Ashby Moor]\n", encoding="utf-8")
+    stderr = _refused(invoke, case_dir, "unknown field")
+    assert "partnership.check_rules: unknown field (its name is not repeated here; did you mean 'places'?" in stderr

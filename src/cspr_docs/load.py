@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -254,13 +255,14 @@ def _friendly(error: dict[str, Any]) -> str:
     return message
 
 
-def _unknown_key(doc: YamlDocument, loc: Loc, words: frozenset[str]) -> Problem:
-    """An unknown key, named only when it is a field name of the schema: otherwise it may be a person's name."""
+def _unknown_key(doc: YamlDocument, loc: Loc, words: frozenset[str], here: frozenset[str]) -> Problem:
+    """An unknown key, named only when it is a field name of the schema: otherwise it may be a person's name.
+    The suggestion is the nearest field that may stand `here`."""
     key = loc[-1]
     if isinstance(key, str) and key in words:
         return doc.problem(loc, "unknown field here (check the indentation; `cspr-docs schema` lists the fields)")
     file, line, column = doc.place(loc)
-    close = difflib.get_close_matches(str(key).lower(), words, n=1, cutoff=0.75)
+    close = difflib.get_close_matches(str(key).lower(), here, n=1, cutoff=0.75)
     hint = f"did you mean '{close[0]}'? " if close else ""
     return Problem(file, line, column, format_loc((*doc.prefix, *loc[:-1])),
                    f"unknown field (its name is not repeated here; {hint}`cspr-docs schema` lists the fields)")
@@ -285,6 +287,39 @@ def _field_words(model: type[BaseModel]) -> frozenset[str]:
     return frozenset(words)
 
 
+def _flatten(kinds: list[Any]) -> list[Any]:
+    """`X | None`, `Optional[X]`, `Annotated[X, ...]` and unions, as the types they stand for."""
+    flat: list[Any] = []
+    while kinds:
+        kind = kinds.pop()
+        origin = typing.get_origin(kind)
+        if origin is typing.Annotated:
+            kinds.append(typing.get_args(kind)[0])
+        elif origin is typing.Union or origin is types.UnionType:
+            kinds.extend(typing.get_args(kind))
+        else:
+            flat.append(kind)
+    return flat
+
+
+def _fields_at(model: type[BaseModel], path: Loc) -> frozenset[str]:
+    """The field names (and aliases) that may stand at `path` inside `model`; empty if the path leads nowhere."""
+    kinds: list[Any] = [model]
+    for part in path:
+        following: list[Any] = []
+        for kind in _flatten(kinds):
+            origin, args = typing.get_origin(kind), typing.get_args(kind)
+            if isinstance(kind, type) and issubclass(kind, BaseModel) and isinstance(part, str):
+                following += [i.annotation for n, i in kind.model_fields.items() if part in (n, i.alias)]
+            elif origin in (list, tuple) and isinstance(part, int) and args:
+                following.append(args[0])
+            elif origin is dict and len(args) == 2:
+                following.append(args[1])
+        kinds = following
+    return frozenset(w for kind in _flatten(kinds) if isinstance(kind, type) and issubclass(kind, BaseModel)
+                     for n, i in kind.model_fields.items() for w in (n, i.alias) if w)
+
+
 def validate(model: type[M], doc: YamlDocument, *, data: Any = None) -> M:
     """Validate a document's data against a model, turning every schema error into one DataError."""
     try:
@@ -294,7 +329,7 @@ def validate(model: type[M], doc: YamlDocument, *, data: Any = None) -> M:
         for err in exc.errors():
             loc = tuple(err["loc"])
             if err["type"] == "extra_forbidden" and loc:
-                problems.append(_unknown_key(doc, loc, _field_words(model)))
+                problems.append(_unknown_key(doc, loc, _field_words(model), _fields_at(model, loc[:-1])))
             else:
                 problems.append(doc.problem(loc, _friendly(dict(err))))
         raise DataError(problems) from None

@@ -20,7 +20,7 @@ def load_packs(rules: Path | None, loaded: CaseFile | None) -> RulePack:
     pack = RulePack()
     known = {"rule_ids": set(RULES), "heading_ids": set(HEADING_IDS)}
     if loaded is not None:
-        if loaded.case.partnership.check_rules and loaded.document is not None:
+        if loaded.case.partnership.check_rules is not None and loaded.document is not None:
             pack = pack.merged(rule_pack_from(loaded.document.section("partnership", "check_rules"), **known))
         beside = (loaded.partnership_path or loaded.path).parent / PARTNERSHIP_RULES_FILE
         if beside.is_file():

@@ -1,48 +1,19 @@
-"""Rule packs (`--rules FILE`, `check_rules:` in partnership.yaml, `check-rules.yaml` beside it): heading synonyms, extra required
-sections, severities, disabled rules, allow-listed terms (each with a reason), markings, nicknames and places."""
+"""Rule packs (`--rules FILE`, `check_rules:` in partnership.yaml, `check-rules.yaml` beside it): heading
+synonyms, extra required sections, severities, disabled rules, allow-listed terms (each with a reason), markings,
+nicknames and places. The YAML schema is `cspr_docs.model.rules`."""
 
 from __future__ import annotations
 
 import fnmatch
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
-
-from pydantic import Field
 
 from cspr_docs.checks.findings import KINDS
-from cspr_docs.errors import DataError
+from cspr_docs.errors import DataError, Problem
 from cspr_docs.load import YamlDocument, read_yaml, validate
-from cspr_docs.model.base import Identifier, Strict, Text, list_field
+from cspr_docs.model.rules import RulePackSchema
 
 PARTNERSHIP_RULES_FILE = "check-rules.yaml"
-KindName = Literal["final-report", "combined-summary", "terms-of-reference"]
-
-
-class _Allow(Strict):
-    term: Text
-    reason: Text = Field(description="Why this term is safe: required, a term without a reason is refused")
-    files: list[str] = list_field(description="File-name patterns this entry applies to; all drafts if empty")
-
-
-class _Section(Strict):
-    id: Identifier
-    headings: list[Text] = Field(min_length=1)
-    severity: Literal["error", "warning"] = "error"
-    kinds: list[KindName] = Field(default_factory=lambda: ["final-report"])
-
-
-class _Pack(Strict):
-    version: Literal[1] = 1
-    headings: dict[str, list[Text]] = Field(default_factory=dict)
-    required_sections: list[_Section] = list_field()
-    severity: dict[str, Literal["error", "warning"]] = Field(default_factory=dict)
-    disable: list[str] = list_field()
-    allow: list[_Allow] = list_field()
-    markings: list[Text] = list_field()
-    nicknames: dict[str, list[Text]] = Field(default_factory=dict)
-    places: list[Text] = list_field(description="Towns, villages or estates that, with an age and a school, could "
-                                    "identify the child (quasi-identifier)")
 
 
 @dataclass(frozen=True)
@@ -105,19 +76,29 @@ def load_rule_pack(path: Path, *, rule_ids: set[str], heading_ids: set[str]) -> 
     return rule_pack_from(read_yaml(path), rule_ids=rule_ids, heading_ids=heading_ids)
 
 
+def _unknown_ids(doc: YamlDocument, rule_ids: set[str], heading_ids: set[str]) -> list[Problem]:
+    """Rule and section ids the checks do not know, read from the raw data so that a schema error elsewhere does
+    not hide them."""
+    problems = []
+    severity, disable, headings = (doc.data.get(key) for key in ("severity", "disable", "headings"))
+    for loc, key in [*((("severity", k), k) for k in (severity if isinstance(severity, dict) else ())),
+                     *((("disable", i), k) for i, k in enumerate(disable if isinstance(disable, list) else ()))]:
+        if isinstance(key, str) and key not in rule_ids:
+            problems.append(doc.problem(loc, f"unknown rule id '{key}' (`cspr-docs check --list-rules`)"))
+    problems.extend(doc.problem(("headings", key), f"unknown section id '{key}' (see the README)")
+                    for key in (headings if isinstance(headings, dict) else ()) if key not in heading_ids)
+    return problems
+
+
 def rule_pack_from(doc: YamlDocument, *, rule_ids: set[str], heading_ids: set[str]) -> RulePack:
     """Check a rule pack already read (a file, or `partnership.check_rules`); problems raise DataError (exit 3)."""
     if not isinstance(doc.data, dict):
         raise DataError([doc.problem((), "a rule pack is a mapping (headings, severity, disable, allow, …)")])
-    pack = validate(_Pack, doc)
-    problems = []
-    for loc_root, keys in (("severity", pack.severity), ("disable", pack.disable)):
-        for i, key in enumerate(keys):
-            if key not in rule_ids:
-                loc = (loc_root, key) if isinstance(keys, dict) else (loc_root, i)
-                problems.append(doc.problem(loc, f"unknown rule id '{key}' (`cspr-docs check --list-rules`)"))
-    problems.extend(doc.problem(("headings", key), f"unknown section id '{key}' (see the README)")
-                    for key in pack.headings if key not in heading_ids)
+    problems = _unknown_ids(doc, rule_ids, heading_ids)  # named with any schema errors: every problem at once
+    try:
+        pack = validate(RulePackSchema, doc)
+    except DataError as exc:
+        raise DataError(sorted([*exc.problems, *problems], key=lambda p: (p.line or 0, p.column or 0))) from None
     if problems:
         raise DataError(problems)
     return RulePack(

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import Field, PrivateAttr
 
 from cspr_docs.model.base import IsoDate, Strict, Text, list_field
+from cspr_docs.model.rules import RulePackSchema
 
 
 class Contact(Strict):
@@ -72,6 +73,6 @@ class Partnership(Strict):
     timescales: Timescales = Field(default_factory=Timescales)
     closure_days: list[IsoDate] = list_field(description="Extra non-working days, e.g. council closure days")
     quorum: Quorum = Field(default_factory=Quorum)
-    check_rules: dict[str, Any] = Field(default_factory=dict, description="The partnership's default rule pack for "
-                                        "`cspr-docs check`, written as in a --rules file")
+    check_rules: RulePackSchema | None = Field(None, description="The partnership's default rule pack for "
+                                               "`cspr-docs check`, written as in a --rules file")
     _logo_image: Any = PrivateAttr(default=None)  # the checked logo path, attached by load_case (render/logo.py)
