@@ -84,7 +84,12 @@ def _describe_filled(obj: Any) -> str:
 
 
 def undefined_path(value: Undefined) -> str:
-    """The dotted path of an undefined value, built from template names only."""
+    """The dotted path of an undefined value, built from template names only; a field of the case is named as in
+    case.yaml (`review.decision_date`, whether the template wrote `review.…` or `case.review.…`)."""
+    return _path_of(value).removeprefix("case.")
+
+
+def _path_of(value: Undefined) -> str:
     name = value._undefined_name
     obj = value._undefined_obj
     if obj is missing:
@@ -92,7 +97,7 @@ def undefined_path(value: Undefined) -> str:
     if isinstance(obj, Node | NodeList):
         base = obj._path
     elif isinstance(obj, Undefined):
-        base = undefined_path(obj)
+        base = _path_of(obj)
     else:
         base = _describe_filled(obj)
     if name is None:
@@ -108,7 +113,7 @@ def undefined_error(value: Undefined, reason: str) -> MissingValueError:
     obj, name = inner._undefined_obj, inner._undefined_name
     if obj is missing or isinstance(obj, Node | NodeList) or name is None:
         return MissingValueError(undefined_path(value), reason)
-    base = _describe_filled(obj)
+    base = _describe_filled(obj).removeprefix("case.")
     what = "item" if isinstance(name, int) and not isinstance(name, bool) else "field"
     key = _safe_name(name).lstrip(".")
     return MissingValueError(base, f"has no {what} {key if key.startswith('[') else repr(key)}")
