@@ -298,6 +298,19 @@ def test_folder_argument_and_other_suffixes(invoke, case_folder, tmp_path):
     assert refused.exit_code == 3 and "not a .docx or .pdf reply" in refused.stderr
 
 
+def test_a_broken_link_in_a_folder_is_refused_not_skipped(invoke, case_folder, tmp_path):
+    blank = render_reply(invoke, case_folder, tmp_path / "out")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    fill_reply(blank, inbox / "reply.docx")
+    (inbox / "gone.docx").symlink_to(tmp_path / "nowhere.docx")
+    before = sorted(p.name for p in (case_folder / "replies").iterdir()) if (case_folder / "replies").exists() else []
+    result = invoke("collect", inbox, "--case", case_folder)
+    assert result.exit_code == 3 and f"{inbox.name}/gone.docx: cannot read" in result.stderr
+    after = sorted(p.name for p in (case_folder / "replies").iterdir()) if (case_folder / "replies").exists() else []
+    assert after == before
+
+
 def test_stored_yaml_is_plain_and_reloads(invoke, case_folder, tmp_path):
     blank = render_reply(invoke, case_folder, tmp_path / "out")
     invoke("collect", fill_reply(blank, tmp_path / "reply.docx"), "--case", case_folder)

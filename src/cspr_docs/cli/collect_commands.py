@@ -15,11 +15,12 @@ _SUFFIXES = (".docx", ".pdf")
 
 def _expand(paths: tuple[Path, ...]) -> list[Path]:
     """Files as given; a folder stands for the .docx and .pdf files directly inside it (Office lock files skipped)."""
+    from cspr_docs.folders import documents_in
+
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files += sorted(p for p in path.iterdir() if p.suffix.lower() in _SUFFIXES and p.is_file()
-                            and not p.name.startswith(("~$", ".")))
+            files += documents_in(path, _SUFFIXES)
         else:
             files.append(path)
     return files

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from cspr_docs.checks.draft import Draft
 from cspr_docs.errors import DraftError
+from cspr_docs.folders import documents_in
 
 DRAFT_SUFFIXES = (".docx", ".pdf", ".md", ".markdown", ".txt")
 
@@ -23,10 +24,7 @@ def find_drafts(paths: Sequence[Path]) -> list[Path]:
         if not path.is_dir():
             found.setdefault(path.resolve(), path)
             continue
-        # A broken link stays in, so that reading it fails (exit 3) rather than a draft going unchecked unsaid.
-        inside = sorted(p for p in path.iterdir() if p.suffix.lower() in DRAFT_SUFFIXES
-                        and (p.is_file() or (p.is_symlink() and not p.exists()))
-                        and not p.name.startswith(("~$", ".")))
+        inside = documents_in(path, DRAFT_SUFFIXES)
         if not inside:
             raise DraftError(f"{path}: no draft in this folder (.docx, .pdf, .md or .txt directly inside it)")
         for draft in inside:
