@@ -11,7 +11,7 @@ import pytest
 from conftest import CASES, fixture_cases
 
 SKELETON = {
-    ("family-involvement", "error"), ("leftover-placeholder", "error"), ("minimum-content", "error"),
+    ("child-perspective", "error"), ("family-involvement", "error"), ("leftover-placeholder", "error"), ("minimum-content", "error"),
     ("systemic-analysis", "error"),
 }
 EXPECTED: dict[tuple[str, str], set[tuple[str, str]]] = {
@@ -24,7 +24,7 @@ EXPECTED: dict[tuple[str, str], set[tuple[str, str]]] = {
     ("sibling-group", "terms-of-reference"): {("leftover-placeholder", "error")},
     ("referral-serious-harm", "combined-summary"): {("leftover-placeholder", "error")},
 }
-SKELETON_MINIMUM = {"professional-decisions", "agencies-working-together", "good-practice", "agencies-learn"}
+SKELETON_MINIMUM = {"professional-decisions", "agencies-working-together", "good-practice", "practice-in-general"}
 
 
 def rendered(invoke, case: Path, out: Path) -> dict[str, Path]:

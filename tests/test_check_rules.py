@@ -28,7 +28,7 @@ def docx(tmp_path: Path, name: str = "draft.docx", content=None, **kwargs) -> Pa
 
 def md(tmp_path: Path, text: str, name: str = "draft.md") -> Path:
     path = tmp_path / name
-    path.write_bytes(BUILD._md(BUILD.FINAL) + text.encode())
+    path.write_bytes(BUILD._md(BUILD.FINAL) + b"\n" + text.encode())  # a blank line ends the table
     return path
 
 
@@ -149,11 +149,11 @@ def test_rule_pack_required_sections_synonyms_severity_and_disable(invoke, tmp_p
     assert run(invoke, path, "--rules", pack)[0] == 0
     pack.write_text("disable: [genogram]\n")
     assert run(invoke, docx(tmp_path, picture_alt="Genogram"), "--rules", pack)[0] == 0
-    content = [(k, "8. What the partnership will do" if "Summary of recommended" in str(t) else t)
-               for k, t in BUILD.FINAL]
+    content = [("h1", "8. Our promises to children") if "Summary of recommended" in str(t) else
+               ("p", "Transfer practice is to be agreed.") if k == "table" else (k, t) for k, t in BUILD.FINAL]
     draft = docx(tmp_path, content=content)
     assert "improvements-summary" in rules_of(run(invoke, draft)[1])
-    pack.write_text("headings:\n  improvements-summary: [What the partnership will do]\n")
+    pack.write_text("headings:\n  improvements-summary: [Our promises to children]\n")
     assert "improvements-summary" not in rules_of(run(invoke, draft, "--rules", pack)[1])
     pack.write_text("disable: [no-such-rule]\n")
     assert run(invoke, path, "--rules", pack)[0] == 3

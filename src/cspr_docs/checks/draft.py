@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -9,7 +10,7 @@ from typing import Literal
 Format = Literal["docx", "pdf", "text"]
 Kind = Literal[
     "body", "row", "header", "footer", "footnote", "endnote", "comment", "deleted", "textbox", "alt-text",
-    "property", "metadata", "annotation", "form-field", "file-name", "prompt", "contents",
+    "property", "metadata", "annotation", "form-field", "file-name", "prompt", "contents", "hidden",
 ]
 SOURCE_KINDS = frozenset({"body", "row"})
 """Blocks that make up the main text (sections, headings, recommendations are looked for there). Template guidance
@@ -32,6 +33,7 @@ class Block:
     cells: tuple[str, ...] = ()
     fallback_heading: bool = False  # recognised by its look (bold, numbered), not by a heading style
     label: bool = False  # a bold line kept with the next paragraph: names what follows, within its section
+    list_item: bool = False  # an item of a bulleted or numbered list
     line_starts: tuple[int, ...] = ()  # offsets in `text` where source lines 2, 3… begin (multi-line paragraphs)
 
     def line_at(self, offset: int) -> int | None:
@@ -54,7 +56,9 @@ class Draft:
     properties: dict[str, str] = field(default_factory=dict)  # document properties by name (cspr.template, title…)
 
     def finish(self) -> Draft:
-        """Fill each block's nearest heading (per part); call once after reading."""
+        """Read a typed table of contents as contents, then fill each block's nearest heading (per part); call once
+        after reading."""
+        _mark_contents(self)
         current: dict[str, str] = {}
         for block in self.blocks:
             if block.level is not None:
@@ -91,3 +95,49 @@ class Section:
     def text(self) -> str:
         """The section's text (not its heading)."""
         return "\n".join(b.text for b in self.blocks)
+
+
+_CONTENTS_TITLE = re.compile(r"^\s*(table of )?contents( page)?\s*:?\s*$|^\s*index\s*$", re.IGNORECASE)
+_PAGE_NUMBER = re.compile(r"(\s*[.\u2026_\-]{2,}\s*|\s+)(\d{1,3}|[ivx]{1,5})\s*$")
+_NUMBERING = re.compile(r"^\s*((\d+(\.\d+)*|[a-z]|[ivx]+)[.)]?|section \d+[:.]?|part \d+[:.]?)\s+", re.IGNORECASE)
+_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+MAX_CONTENTS_ENTRIES = 120
+
+
+def entry_key(text: str) -> str:
+    """A contents entry or heading without numbering, dot leaders, page number or link markup, for comparing."""
+    text = _LINK.sub(r"\1", text)
+    text = _PAGE_NUMBER.sub("", text.strip())
+    text = _NUMBERING.sub("", text)
+    return " ".join(text.casefold().replace("\u2019", "'").split()).strip(" :.-")
+
+
+def _mark_contents(draft: Draft) -> None:
+    """A contents list typed into the body ("Contents", then one short line per section, often with a page number)
+    repeats the headings: its lines are contents entries, not headings or section text. A line of the body that
+    the contents list names is a heading even without a heading style (PDF text, plain paragraphs)."""
+    body = [b for b in draft.blocks if b.kind in SOURCE_KINDS]
+    entries: set[str] = {entry_key(b.text) for b in draft.blocks if b.kind == "contents"}
+    for i, block in enumerate(body):
+        if not _CONTENTS_TITLE.match(block.text) or block.kind != "body":
+            continue
+        block.kind, block.level = "contents", None
+        first = ""
+        for entry in body[i + 1:i + 1 + MAX_CONTENTS_ENTRIES]:
+            text = " ".join(c for c in entry.cells if not c.strip().isdigit()) if entry.kind == "row" else entry.text
+            key = entry_key(text)
+            if not key or (first and key == first):
+                break  # the first section's own heading: the contents list has ended
+            if len(key.split()) > 14 or (text.rstrip().endswith(".") and not _PAGE_NUMBER.search(text)):
+                break  # a paragraph
+            first = first or key
+            entries.add(key)
+            entry.kind, entry.level, entry.fallback_heading = "contents", None, False
+        break
+    if not entries:
+        return
+    for block in body:
+        if block.kind == "body" and block.level is None and len(block.text) <= 120 and entry_key(block.text) in entries:
+            numbering = _NUMBERING.match(block.text.strip())
+            depth = numbering.group(1).count(".") + 1 if numbering and numbering.group(1)[0].isdigit() else 1
+            block.level, block.fallback_heading = depth, True

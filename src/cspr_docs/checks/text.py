@@ -49,14 +49,28 @@ def squash(text: str) -> str:
     return SPACE.sub(" ", text).strip()
 
 
-def looks_like_heading(text: str, *, bold: bool = False) -> int | None:
-    """A fallback heading level for a line in body style: numbered or bold short lines, or short ALL CAPS lines."""
+_NUMBERED = re.compile(r"^\s*(\d+(?:\.\d+)*)[.)]?\s+[A-Z(\u2018\u201c'\"]")
+_PART = re.compile(r"^\s*(section|part|chapter|appendix|annex|theme|finding|learning point)\s+(\d+|[ivx]+|[a-z])\b"
+                   r"[.:)\-\u2013\u2014]?", re.IGNORECASE)
+_QUESTION = re.compile(r"^\s*(\d+(?:\.\d+)*[.)]?\s+)?(what|why|how|who|when|where|was|were|did|does|do|is|are|could|"
+                       r"should|would|can|has|have)\b[^?]*\?\s*$", re.IGNORECASE)
+
+
+def looks_like_heading(text: str, *, bold: bool = False, question: bool = False) -> int | None:
+    """A fallback heading level for a line in body style: a short numbered line ("6. Analysis of underlying
+    reasons"), a "Section 3" / "Finding 2" line, a short question ("Who was Child P?"), a short bold line, or a
+    short ALL CAPS line. Sentences (ending in a full stop) and long lines are body text. `question`: in text
+    without marked emphasis (PDF, plain text), a short line that asks a question stands alone as a heading."""
     stripped = text.strip()
     if not stripped or len(stripped) > 90 or stripped.endswith((".", ",", ";")) or len(stripped.split()) > 12:
         return None
-    match = re.match(r"^\s*(\d+(?:\.\d+)*)\.?\s+[A-Z]", stripped)
+    match = _NUMBERED.match(stripped)
     if match:
         return match.group(1).count(".") + 1
+    if _PART.match(stripped):
+        return 2 if stripped.lower().startswith(("finding", "learning point", "theme")) else 1
+    if (question or bold) and _QUESTION.match(stripped) and len(stripped.split()) <= 10 and stripped[0].isupper():
+        return 2
     if bold and stripped[0].isupper():
         return 2
     letters = [c for c in stripped if c.isalpha()]

@@ -148,6 +148,7 @@ class _PartReader:
         if as_block:
             level, fallback = self._level(p, text), False
             label = False
+            listed = self._list_item(p) or p.find(f"{W}pPr/{W}numPr") is not None
             if level is None and kind == "body" and text.strip() and not self._list_item(p):
                 bold = len(text) < 90 and self._bold(p)
                 level = looks_like_heading(text, bold=bold)
@@ -156,7 +157,8 @@ class _PartReader:
             elif level is not None:
                 self.draft.styled_headings = True
             if text.strip() or level is not None:
-                self._emit(text, kind, level=level if text.strip() else None, fallback_heading=fallback, label=label)
+                self._emit(text, kind, level=level if text.strip() else None, fallback_heading=fallback, label=label,
+                           list_item=listed and level is None)
         if deleted:
             self._emit("".join(deleted), "deleted")
         if "".join(prompts).strip():

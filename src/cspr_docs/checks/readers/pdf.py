@@ -125,7 +125,7 @@ def _page_blocks(text: str, page: int, headings: set[str], out: list[dict[str, A
         level = 1 if key in headings else None
         fallback = False
         if level is None:
-            level = looks_like_heading(line)
+            level = looks_like_heading(line, question=True)
             fallback = level is not None
         if level is not None:
             flush()

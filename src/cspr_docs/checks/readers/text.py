@@ -1,4 +1,6 @@
-"""Read Markdown or plain-text drafts: headings (#, underlined, or by look), paragraphs, pipe tables."""
+"""Read Markdown drafts with a real CommonMark parser (markdown-it-py: only real headings are headings; HTML
+comments and code are kept for the name checks but are not text of the report) and plain-text drafts line by line
+(headings by look)."""
 
 from __future__ import annotations
 
@@ -33,7 +35,11 @@ def read_text(path: Path) -> Draft:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DraftError(f"{path}: not valid UTF-8 at byte offset {exc.start}; save it as UTF-8") from None
-    markdown = path.suffix.lower() in (".md", ".markdown")
+    if path.suffix.lower() in (".md", ".markdown"):
+        from cspr_docs.checks.readers.markdown import read_markdown
+
+        return read_markdown(path, text)
+    markdown = False
     draft = Draft(path=path, format="text")
     part = path.name
     lines = text.splitlines()
@@ -78,7 +84,7 @@ def read_text(path: Path) -> Draft:
         elif re.match(r"^([-*+]|\d+[.)])\s+", stripped) and markdown:
             flush()
             emit(re.sub(r"^([-*+]|\d+[.)])\s+", "", stripped), number)
-        elif not pending and (level := looks_like_heading(stripped, bold=_bold_md(stripped))) is not None and (
+        elif not pending and (level := looks_like_heading(stripped, bold=_bold_md(stripped), question=True)) is not None and (
                 not nxt or not markdown):
             emit(stripped.strip("*_ "), number, level=level, fallback_heading=True)
         else:
