@@ -185,7 +185,7 @@ def test_partnership_profile_carries_default_rules(invoke, tmp_path) -> None:
     case = _inline_rules(tmp_path, "  check_rules:\n    disable: [real-name]\n")
     assert "real-name" not in rules_of(run(invoke, draft, "--case", case)[1])
     (case / "check-rules.yaml").write_text("severity: {leftover-placeholder: warning}\n")  # both apply, file on top
-    todo = md(tmp_path, "Jayden. TODO: a last paragraph.", name="todo.md")
+    todo = md(tmp_path, "Jayden. TODO: a last paragraph.", name="last.md")
     code, findings, _ = run(invoke, todo, "--case", case)
     assert code == 0 and "real-name" not in rules_of(findings)
     assert {f["severity"] for f in findings if f["rule"] == "leftover-placeholder"} == {"warning"}

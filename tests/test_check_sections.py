@@ -84,7 +84,7 @@ def test_order_in_markdown_gives_line_numbers(invoke, tmp_path) -> None:
     path.write_bytes(BUILD._md([("h1", "Good practice"), ("p", "Some."), ("h1", "Scope"), ("p", "Some.")]))
     rules = pack(tmp_path, "required_sections:\n  - {id: scope, headings: [Scope]}\n"
                            "  - {id: good-practice, headings: [Good practice]}\n")
-    assert messages(run(invoke, path, "--rules", rules)[1]) == [
+    assert messages(run(invoke, path, "--rules", rules, "--kind", "final-report")[1]) == [
         ("required section 'good-practice' 'Good practice' (line 1) comes before 'scope' 'Scope' (line 5); the rule "
         "pack puts 'scope' first")]
 

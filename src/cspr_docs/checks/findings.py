@@ -66,6 +66,7 @@ class FileResult:
     rules_run: list[str] = field(default_factory=list)
     kind_from: str = "option"  # how the kind was decided: a key of checks.kinds.SOURCES
     skipped: str = ""  # why no rule ran (a kind check has no rules for); not a finding, exit code unchanged
+    explain: list[dict[str, Any]] = field(default_factory=list)  # how each required element was found (--explain)
 
 
 @dataclass
@@ -74,6 +75,7 @@ class Summary:
 
     files: list[FileResult]
     strict: bool = False
+    unreadable: list[tuple[str, str]] = field(default_factory=list)  # (path, why): reported last, exit 3
 
     @property
     def errors(self) -> int:
@@ -85,6 +87,8 @@ class Summary:
 
     @property
     def exit_code(self) -> ExitStatus:
+        if self.unreadable:
+            return ExitStatus.BAD_INPUT
         if self.errors or (self.strict and self.warnings):
             return ExitStatus.FINDINGS
         return ExitStatus.OK

@@ -7,10 +7,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from cspr_docs.checks.findings import Finding, Severity
+from cspr_docs.checks.kinds import CHECKED, PUBLISHABLE, REPORTS
 from cspr_docs.checks.rules import anonymity, combined, content, hygiene, identifiers, recommendations, timing
 
-ALL = ("final-report", "combined-summary", "terms-of-reference")
+ALL = REPORTS  # the statutory reports: final report, combined summary, terms of reference
+EVERY = CHECKED  # anything that may be published, unknown drafts included: names and identifiers
+FINISHED = (*REPORTS, *PUBLISHABLE)  # documents someone sends: no leftovers, no tracked changes
+MARKED = (*REPORTS, "learning-briefing", "family-letter-publication")  # marking: working documents on, publications off
 FINAL = ("final-report",)
+PUBLIC = ("final-report", "learning-briefing")  # read by the public: genograms and quasi-identifiers
 COMBINED = ("combined-summary",)
 TOR = ("terms-of-reference",)
 
@@ -49,25 +54,25 @@ RULES: dict[str, Rule] = dict([
           content.check_child_perspective),
     _rule("family-involvement", "error", FINAL, "family involvement, or the reasons for non-involvement, missing",
           content.check_family_involvement),
-    _rule("required-section", "error", ALL, "a section the rule pack requires is missing, empty, repeated or "
+    _rule("required-section", "error", FINISHED, "a section the rule pack requires is missing, empty, repeated or "
           "out of the pack's order",
           content.check_required_sections),
-    _rule("real-name", "error", ALL, "a real name from the case data", anonymity.check_real_name, True),
-    _rule("initials", "warning", ALL, "initials matching a name from the case data", anonymity.check_initials,
+    _rule("real-name", "error", EVERY, "a real name from the case data", anonymity.check_real_name, True),
+    _rule("initials", "warning", EVERY, "initials matching a name from the case data", anonymity.check_initials,
           True),
-    _rule("date-of-birth", "error", ALL, "a date of birth from the case data (a warning in working documents)",
+    _rule("date-of-birth", "error", EVERY, "a date of birth from the case data (a warning in working documents)",
           anonymity.check_date_of_birth, True),
-    _rule("quasi-identifier", "warning", FINAL, "the child's school named, or age + school + place together",
+    _rule("quasi-identifier", "warning", PUBLIC, "the child's school named, or age + school + place together",
           anonymity.check_quasi_identifier, True),
-    _rule("uk-identifier", "error", ALL, "NHS number, National Insurance number, postcode or phone number",
+    _rule("uk-identifier", "error", EVERY, "NHS number, National Insurance number, postcode or phone number",
           identifiers.check_uk_identifier),
-    _rule("genogram", "error", FINAL, "a genogram in a report meant for publication", hygiene.check_genogram),
-    _rule("leftover-placeholder", "error", ALL, "{{, {%, [[MISSING, TODO, [insert…], template guidance, broken "
+    _rule("genogram", "error", PUBLIC, "a genogram in a report meant for publication", hygiene.check_genogram),
+    _rule("leftover-placeholder", "error", FINISHED, "{{, {%, [[MISSING, TODO, [insert…], template guidance, broken "
           "references",
           hygiene.check_leftover_placeholder),
-    _rule("tracked-changes", "error", ALL, "unaccepted tracked changes or open comments",
+    _rule("tracked-changes", "error", FINISHED, "unaccepted tracked changes or open comments",
           hygiene.check_tracked_changes),
-    _rule("protective-marking", "error", ALL, "publication draft still marked, or working document unmarked",
+    _rule("protective-marking", "error", MARKED, "publication draft still marked, or working document unmarked",
           hygiene.check_protective_marking),
     _rule("heading-style", "warning", ALL, "a heading typed in a body style (.docx)", hygiene.check_heading_style),
     _rule("publication-timing", "error", FINAL, "publication > 6 months after the decision, or pre-publication "

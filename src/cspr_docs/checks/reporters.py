@@ -8,18 +8,24 @@ from xml.sax.saxutils import escape, quoteattr
 from cspr_docs.checks.findings import Summary
 
 
-def render(summary: Summary, fmt: str) -> str:
-    """The report in `fmt` (text, json, junit, github)."""
-    return {"text": text, "json": as_json, "junit": junit, "github": github}[fmt](summary)
+def render(summary: Summary, fmt: str, *, explain: bool = False) -> str:
+    """The report in `fmt` (text, json, junit, github); `explain`: how each required element was found (text and
+    JSON)."""
+    if fmt == "text":
+        return text(summary, explain=explain)
+    if fmt == "json":
+        return as_json(summary, explain=explain)
+    return {"junit": junit, "github": github}[fmt](summary)
 
 
 def _tail(summary: Summary) -> str:
     skipped = sum(1 for r in summary.files if r.skipped)
     return (f"{len(summary.files) - skipped} file(s) checked: {summary.errors} error(s), {summary.warnings} "
-            f"warning(s)" + (f"; {skipped} not checked (no rules for their kind)" if skipped else ""))
+            f"warning(s)" + (f"; {skipped} not checked (see above)" if skipped else "")
+            + (f"; {len(summary.unreadable)} could not be read (exit 3)" if summary.unreadable else ""))
 
 
-def text(summary: Summary) -> str:
+def text(summary: Summary, *, explain: bool = False) -> str:
     from cspr_docs.checks.kinds import SOURCES
 
     lines: list[str] = []
@@ -27,7 +33,7 @@ def text(summary: Summary) -> str:
         if result.skipped:
             lines.append(f"{result.path}: {result.skipped}")
             continue
-        if result.kind_from != "option" and result.findings:
+        if result.kind_from != "option" and (result.findings or explain):
             lines.append(f"{result.path}: checked as {result.kind} ({SOURCES[result.kind_from]})")
         for f in result.findings:
             where = f.location.describe()
@@ -36,16 +42,23 @@ def text(summary: Summary) -> str:
         if not result.findings:
             source = "" if result.kind_from == "option" else f", {SOURCES[result.kind_from]};"
             lines.append(f"{result.path}: ok ({result.kind}{source or ','} {len(result.rules_run)} rules)")
+        for entry in result.explain if explain else ():
+            where = entry["location"]
+            place = ""
+            if where:
+                place = next((f" ({k} {where[k]})" for k in ("line", "page", "paragraph") if where.get(k) is not None), "")
+            lines.append(f"{result.path}: explain {entry['element']}: {entry['explanation']}{place}")
     lines.append(_tail(summary))
     return "\n".join(lines) + "\n"
 
 
-def as_json(summary: Summary) -> str:
+def as_json(summary: Summary, *, explain: bool = False) -> str:
     data = {
         "version": 1,
         "files": [{"path": r.path, "kind": r.kind, "kind_from": r.kind_from, "skipped": r.skipped or None,
-                   "findings": [f.as_dict() for f in r.findings]}
+                   "findings": [f.as_dict() for f in r.findings], **({"explain": r.explain} if explain else {})}
                   for r in summary.files],
+        "unreadable": [{"path": path, "error": why} for path, why in summary.unreadable],
         "summary": {"files": len(summary.files), "errors": summary.errors, "warnings": summary.warnings},
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -16,22 +16,25 @@ from cspr_docs.cli.app import cli
               "reviewer, dates, quorum.")
 @click.option("--kind", type=click.Choice(KINDS), default=None,
               help="What the drafts are [default: each draft's own kind, from the cspr.template property of a "
-                   "document cspr-docs rendered, else its file name, else its title; else final-report].")
+                   "document cspr-docs rendered, else its file name, else its title, else its sections; else an "
+                   "unknown document, checked for names and identifiers only].")
 @click.option("--rules", type=click.Path(path_type=Path, dir_okay=False), help="Rule pack (YAML).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "junit", "github"]), default="text",
               show_default=True, help="Report format.")
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@click.option("--explain", is_flag=True, help="Say where each required element was found, or why not (text, json).")
 @click.option("--list-rules", is_flag=True, help="List the rule ids and exit.")
 @click.pass_context
 def check_command(ctx: click.Context, drafts: tuple[Path, ...], case_path: Path | None, kind: str | None,
-                  rules: Path | None, fmt: str, strict: bool, list_rules: bool) -> None:
+                  rules: Path | None, fmt: str, strict: bool, explain: bool, list_rules: bool) -> None:
     """Check report drafts (.docx, .pdf, .md, .txt) for statutory content and identifying details.
 
     A folder stands for the drafts directly inside it.
 
     \b
     Exit codes: 0 no errors (warnings fail only with --strict); 1 findings;
-    3 a draft, the case or the rule pack cannot be read or is refused for safety;
+    3 a draft, the case or the rule pack cannot be read or is refused for safety
+    (the other drafts are still checked and reported first);
     4 reading a PDF went over its time or memory limit. Without --case, names and
     dates of birth are not looked for (a note on stderr says so).
     """
@@ -47,8 +50,11 @@ def check_command(ctx: click.Context, drafts: tuple[Path, ...], case_path: Path 
     from cspr_docs.checks.engine import check_drafts
     from cspr_docs.checks.reporters import render
 
-    summary = check_drafts(drafts, kind=kind, case_path=case_path, rules=rules, strict=strict)
-    click.echo(render(summary, fmt), nl=False)
+    summary = check_drafts(drafts, kind=kind, case_path=case_path, rules=rules, strict=strict, explain=explain)
+    if summary.files or fmt == "json":
+        click.echo(render(summary, fmt, explain=explain), nl=False)
+    for _, why in summary.unreadable:
+        click.echo(f"error: {why}", err=True)
     if case_path is None:
         from cspr_docs.checks.registry import RULES
 

@@ -61,7 +61,19 @@ def _element_rule(rule: str) -> Any:
     return check
 
 
-check_improvements_summary = _element_rule("improvements-summary")
+def check_improvements_summary(ctx: Any) -> Iterator[Finding]:
+    """A section that names it, or the recommendations themselves (a table, a heading per recommendation, numbered
+    "Recommendation N" paragraphs) wherever they stand."""
+    from cspr_docs.checks.rules.recommendations import find_recommendations
+
+    evidence = recognise(ctx, "improvements-summary")
+    if evidence.status != "found":
+        found = find_recommendations(ctx)
+        if found:
+            evidence.status, evidence.how, evidence.block = "found", "recommendations", found[0].block
+            evidence.phrases = (f"{len(found)} recommendation(s)",)
+    yield from element_findings(ctx, "improvements-summary", evidence,
+                                f"missing: {evidence.label} (no matching heading, recommendations or text)")
 check_systemic_analysis = _element_rule("systemic-analysis")
 check_child_perspective = _element_rule("child-perspective")
 
