@@ -74,7 +74,11 @@ LEXICONS: dict[str, Lexicon] = {
          r"\b(root|deeper) causes?\b", r"\bwhy (things|this|events) happened\b",
          r"\b(organisational|system|systems) (culture|context|pressures?|factors?|conditions?|issues?|weakness(es)?)",
          r"\b(features?|typical|characteristic) of (wider |current |local )?(practice|the system)",
-         r"\bwould (probably |likely )?happen again\b", r"\bnot (unique|specific) to this (case|family)\b")),
+         r"\bwould (probably |likely )?happen again\b", r"\bnot (unique|specific) to this (case|family)\b",
+         r"\b(the|a) system (had|has|did|does|was|is|treated|made|allowed|relied|expected)\b",
+         r"\bno (single )?agency (owned|held|had)\b", r"\b(known|familiar) pattern\b",
+         r"\b(bias|turnover|workloads?|caseloads?|capacity|culture) (meant|made|led|left|allowed|is|was|were)\b",
+         r"\b(across|throughout) (the )?(service|services|system|partnership)\b", r"\bnationally\b")),
     "child-perspective": Lexicon(
         "the child's lived experience or perspective",
         (r"\b(voice|views?|wishes|feelings|perspective|experiences?|world|life|story|daily life|day) of (the )?"
@@ -82,18 +86,24 @@ LEXICONS: dict[str, Lexicon] = {
          r"experiences?|day)\b"), r"\blived experiences?\b", r"\bpen (picture|portrait)\b",
          rf"\bwho (was|is) {PSEUDONYM}\b", rf"\babout {PSEUDONYM}\b", r"\bwhat (life|it) was like\b",
          rf"\b{PSEUDONYM} in (their|his|her) own words\b", r"\bthrough (the )?(eyes|experience) of\b",
-         r"\bthe child at the (centre|center)\b", r"\bchild'?s? (journey|timeline)\b"),
+         r"\bthe child at the (centre|center)\b", r"\bchild'?s? (journey|timeline)\b",
+         rf"^(about )?(the )?{CHILD}( [a-z0-9]{{1,3}})?$", r"\bin (their|his|her) own words\b"),
         (r"\blived experiences?\b", r"\bvoice of (the )?" + CHILD, r"\b(the )?" + CHILD + r"'s (voice|perspective|views?|"
          r"wishes|feelings|lived experience|experiences?|daily life|world)\b",
          rf"\b{CHILD}(?: [a-z0-9]{{1,3}})?'?s? (voice|perspective|views?|wishes|feelings|daily life|world)\b",
          r"\bfrom (the )?" + CHILD + r"'?s? (point of view|perspective)\b", r"\bwhat (life|it) was like for\b",
          (rf"\b{CHILD}(?: [a-z0-9]{{1,3}})? (said|told|described|disclosed|wanted|asked|wrote|drew|would say|"
          r"did not want|was (frightened|scared|happy|sad|hungry|worried|anxious))\b"),
+         rf"\b{CHILD}(?: [a-z0-9]{{1,3}})?,[^.;]{{0,40}}, (said|told|described|disclosed|wrote|asked)\b",
+         r"\b(missed|misses) (his|her|their) (mum|mother|dad|father|sister|brother)\b",
          (r"\b(said|told|described|disclosed) (that )?(she|he|they) (did not want|was frightened|was scared|wanted|"
          r"felt|was hungry|was hurt)\b"), r"\b(his|her|their) (wishes and feelings|voice|own words)\b")),
     "family-involvement": Lexicon(
         "family involvement in the review",
         (r"\bfamily (involvement|engagement|contribution|participation|views?|perspective|voice|input)",
+         rf"\b{FAMILY}\b.{{0,30}}\b(involv\w*|contribut\w*|engag\w*|participat\w*|spoke|told|said|views?|voice|"
+         r"perspectives?|input|met)\b", rf"\b(involv\w*|contribut\w*|hearing|heard|listening|engag\w*|working|"
+         rf"speaking|talking|views?|voices?|perspectives?) (from|of|with|to) (the )?{FAMILY}\b",
          r"\binvolvement of (the )?(family|parents|mother|father)", (rf"\b{FAMILY}'?s? (voice|views?|perspective|"
          r"contribution|input|participation|involvement)\b"), (r"\bwhat (did |does |do )?(the )?(family|parents|mother|father|"
          r"[a-z-]+'s (family|parents|mother|father)) (said|say|told|tell|thought|think|wanted|want|felt)"), r"\bvoice of the (family|parents)\b",
@@ -112,8 +122,10 @@ LEXICONS: dict[str, Lexicon] = {
          r"history)\b"), r"\bkey circumstances\b", r"\bcontext\b", r"\bintroduction\b", (r"\bsummary of (the )?(case|"
          r"events|circumstances)"), r"\bthe incident\b", r"\bcircumstances\b", r"\bsummary\b", r"\bchronology\b",
          r"\b(brief|short) history\b", r"\bthe facts\b", r"\b(rationale|reasons?) for (the )?review\b",
-         r"\bwhy (was )?(this|the) review\b"),
-        (r"\bwhat happened\b", r"\b(was|were) (admitted|taken|brought) to hospital\b", r"\bdied\b",
+         r"\bwhy (was )?(this|the) review\b", r"\babout (this|the) (review|case)\b",
+         r"\bpurpose\b", r"\bscope\b"),
+        (r"\bwhat happened\b", r"\b(this|the) review (concerns|considers|looks at|covers|was commissioned)\b",
+         r"\b(was|were) (convicted|killed|found|injured|harmed|abused|exploited|placed)\b", r"\b(was|were) (admitted|taken|brought) to hospital\b", r"\bdied\b",
          r"\b(seriously|significantly) (harmed|injured)\b", r"\bsustained\b")),
     "professional-decisions": Lexicon(
         "a summary of why relevant decisions by professionals were taken",
@@ -123,7 +135,12 @@ LEXICONS: dict[str, Lexicon] = {
          r"\bagency involvement\b", r"\bpractice (and|&) decision"),
         (r"\b(decision|decided)\b.{0,80}\b(because|as|since|due to|on the basis|so that|given)\b",
          r"\bwhy .{0,40}decisions?\b", (r"\b(practitioners?|professionals?|workers?) (judged|assessed|thought|believed|"
-         r"concluded)\b"), r"\bthe (rationale|reasoning) for\b")),
+         r"concluded)\b"), r"\bthe (rationale|reasoning) for\b",
+         r"\b(practitioners?|professionals?|social workers?|the (health visitor|midwife|school|police|gp|nurse|"
+         r"teacher|social worker|service|team|agency))\b[^.;]{0,30}\b(decided|did not|chose|saw|treated|judged|"
+         r"believed|thought|concluded|accepted|relied|assumed|listened|acted)\b",
+         r"\b(plans?|decisions?|assessments?|referrals?|visits?) (were|was) (made|taken|repeated|reviewed|stepped "
+         r"down|closed|held|not)\b")),
     "agencies-working-together": Lexicon(
         "a critique of how agencies worked together and any shortcomings",
         (r"multi-?agency", r"inter-?agency", r"working together", r"partnership working", r"how agencies",
@@ -131,7 +148,11 @@ LEXICONS: dict[str, Lexicon] = {
          r"agencies (worked|working)"),
         (r"\bmulti-?agency (working|practice|response|meeting|discussion|approach)", r"\bagencies worked together\b",
          r"\binter-?agency (working|communication)", r"\binformation (sharing|was (not )?shared)\b",
-         r"\bshared (information|their concerns)\b", r"\bstrategy (discussion|meeting)\b", r"\bjoint working\b")),
+         r"\bshared (information|their concerns)\b", r"\bstrategy (discussion|meeting)\b", r"\bjoint working\b",
+         r"\b(information|responsibility|case responsibility|records?|concerns?)\b[^.;]{0,30}\b(moved|passed|"
+         r"transferred|shared|did not (move|pass|follow))\b", r"\bbetween (the )?(two |different )?(agencies|"
+         r"services|local authorities|authorities|teams|partners|organisations)\b",
+         r"\b(no|each|one|every) (single )?agency\b", r"\bowned the (whole )?(picture|plan|case)\b")),
     "practice-in-general": Lexicon(
         "whether the shortcomings are features of practice in general",
         (r"systemic", r"wider (practice|learning|system|context|themes?)", r"practice in general", r"recurr",
@@ -140,7 +161,11 @@ LEXICONS: dict[str, Lexicon] = {
          r"practice (more )?(generally|in general|more widely|across)", r"\bsystemic\b",
          r"(wider|common|recurrent|recurring|national) (practice )?(issues?|themes?|problems?|patterns?|learning)",
          r"\b(other|previous|earlier) (local |national )?(reviews|case reviews)\b", r"\bnot unique to\b",
-         r"\b(national|local) (research|reviews) (show|found|have found|highlight)")),
+         r"\b(national|local) (research|reviews) (show|found|have found|highlight)",
+         r"\b(known|familiar|common) (pattern|problem|issue|theme)s?\b", r"\bpatterns? (across|in) (the )?\w+",
+         r"\bacross (the )?(service|services|agencies|partnership|system|country|teams|england)\b",
+         r"\bnationally\b", r"\bnot (a )?(feature|problem|issue|failing)s? of (this|one) (case|team|agency|family|"
+         r"practitioner)", r"\bnot problems? of one\b", r"\b(this|these|it) (is|are) (likely|common|typical)\b")),
     "done-differently": Lexicon(
         "what would need to be done differently to prevent harm in similar circumstances",
         (r"(done|do) differently", r"what (needs?|has) to change", r"\bprevent", r"recommend", r"improvements?",
