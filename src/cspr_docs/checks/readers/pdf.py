@@ -104,6 +104,12 @@ def _block(text: str, kind: str, part: str, **extra: Any) -> dict[str, Any]:
     return {"text": text, "kind": kind, "part": part, **extra}
 
 
+def _short_title(line: str) -> bool:
+    words = line.split()
+    return (1 < len(words) <= 7 and line[0].isupper() and not line.endswith((*_SENTENCE_END, ",", "-"))
+            and not any(ch.isdigit() for ch in line) and not re.search(r"[.:;,]\s", line))
+
+
 def _page_blocks(text: str, page: int, headings: set[str], out: list[dict[str, Any]]) -> None:
     """Lines into paragraphs: a heading line stands alone; other lines join until one ends a sentence."""
     index = 0
@@ -126,6 +132,8 @@ def _page_blocks(text: str, page: int, headings: set[str], out: list[dict[str, A
         fallback = False
         if level is None:
             level = looks_like_heading(line, question=True)
+            if level is None and not pending and _short_title(line):
+                level = 2  # a short line standing alone, without a full stop: a heading whose bold was lost
             fallback = level is not None
         if level is not None:
             flush()

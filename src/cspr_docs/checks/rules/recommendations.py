@@ -176,6 +176,8 @@ def find_recommendations(ctx: Any) -> list[Recommendation]:
         pair = _label(norm)
         if current is not None and pair is not None and pair[0] != "other":
             _apply(current, pair, block)
+            for inline in _inline_labels(norm)[1:]:  # "Lead: … Timescale: …" on one line (a PDF joins them)
+                _apply(current, inline, block)
             continue
         inline_labels = _inline_labels(norm)
         starts = (_START.match(norm) or block.list_item) and len(norm) > 15
@@ -199,8 +201,8 @@ def _after_label(norm: str) -> str:
 
 def _inline_labels(norm: str) -> list[tuple[str, str]]:
     """Label parts inside one paragraph ("… Lead: ICB. Timescale: March 2027")."""
-    pattern = (r"\b(lead( agency| partner| officer)?|owner|responsible|by whom|timescale|by when|target date|due|"
-               r"deadline)\s*:\s*([^.;|]*)")
+    labels = r"lead( agency| partner| officer)?|owner|responsible|by whom|timescale|by when|target date|due|deadline"
+    pattern = rf"\b({labels})\s*:\s*([^.;|]*?)(?=\b(?:{labels})\s*:|[.;|]|$)"
     return [("due" if re.match(r"time|by when|target|due|dead", m.group(1)) else "owner", m.group(3))
             for m in re.finditer(pattern, norm)]
 
