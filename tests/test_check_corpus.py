@@ -33,7 +33,7 @@ def test_the_corpus_is_big_enough_and_every_file_is_labelled() -> None:
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory) -> dict[str, dict]:
+def report() -> dict[str, dict]:
     from click.testing import CliRunner
 
     from cspr_docs.cli import cli

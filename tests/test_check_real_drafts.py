@@ -98,8 +98,8 @@ def test_a_heading_per_recommendation_with_label_lines(invoke, tmp_path) -> None
 
 def test_dissemination_in_prose_with_number_words(invoke, tmp_path) -> None:
     sections = [s for s in STANDARD if s[0] != "Learning"]
-    sections[-1] = ("Good practice", [BODY["good"], BODY["different"], "The partnership will publish a "
-                                      "seven-minute briefing and share the learning at a practitioner event."])
+    sections[-1] = ("Good practice", [BODY["good"], BODY["different"], ("The partnership will publish a "
+                                      "seven-minute briefing and share the learning at a practitioner event.")])
     path = tmp_path / "draft.docx"
     path.write_bytes(BUILD._docx(report(*sections)))
     code, file = check(invoke, path, "--explain")

@@ -101,9 +101,9 @@ LEXICONS: dict[str, Lexicon] = {
     "family-involvement": Lexicon(
         "family involvement in the review",
         (r"\bfamily (involvement|engagement|contribution|participation|views?|perspective|voice|input)",
-         rf"\b{FAMILY}\b.{{0,30}}\b(involv\w*|contribut\w*|engag\w*|participat\w*|spoke|told|said|views?|voice|"
-         r"perspectives?|input|met)\b", rf"\b(involv\w*|contribut\w*|hearing|heard|listening|engag\w*|working|"
-         rf"speaking|talking|views?|voices?|perspectives?) (from|of|with|to) (the )?{FAMILY}\b",
+         (rf"\b{FAMILY}\b.{{0,30}}\b(involv\w*|contribut\w*|engag\w*|participat\w*|spoke|told|said|views?|voice|"
+         r"perspectives?|input|met)\b"), (rf"\b(involv\w*|contribut\w*|hearing|heard|listening|engag\w*|working|"
+         rf"speaking|talking|views?|voices?|perspectives?) (from|of|with|to) (the )?{FAMILY}\b"),
          r"\binvolvement of (the )?(family|parents|mother|father)", (rf"\b{FAMILY}'?s? (voice|views?|perspective|"
          r"contribution|input|participation|involvement)\b"), (r"\bwhat (did |does |do )?(the )?(family|parents|mother|father|"
          r"[a-z-]+'s (family|parents|mother|father)) (said|say|told|tell|thought|think|wanted|want|felt)"), r"\bvoice of the (family|parents)\b",
@@ -136,11 +136,11 @@ LEXICONS: dict[str, Lexicon] = {
         (r"\b(decision|decided)\b.{0,80}\b(because|as|since|due to|on the basis|so that|given)\b",
          r"\bwhy .{0,40}decisions?\b", (r"\b(practitioners?|professionals?|workers?) (judged|assessed|thought|believed|"
          r"concluded)\b"), r"\bthe (rationale|reasoning) for\b",
-         r"\b(practitioners?|professionals?|social workers?|the (health visitor|midwife|school|police|gp|nurse|"
+         (r"\b(practitioners?|professionals?|social workers?|the (health visitor|midwife|school|police|gp|nurse|"
          r"teacher|social worker|service|team|agency))\b[^.;]{0,30}\b(decided|did not|chose|saw|treated|judged|"
-         r"believed|thought|concluded|accepted|relied|assumed|listened|acted)\b",
-         r"\b(plans?|decisions?|assessments?|referrals?|visits?) (were|was) (made|taken|repeated|reviewed|stepped "
-         r"down|closed|held|not)\b")),
+         r"believed|thought|concluded|accepted|relied|assumed|listened|acted)\b"),
+         (r"\b(plans?|decisions?|assessments?|referrals?|visits?) (were|was) (made|taken|repeated|reviewed|stepped "
+         r"down|closed|held|not)\b"))),
     "agencies-working-together": Lexicon(
         "a critique of how agencies worked together and any shortcomings",
         (r"multi-?agency", r"inter-?agency", r"working together", r"partnership working", r"how agencies",
@@ -149,9 +149,9 @@ LEXICONS: dict[str, Lexicon] = {
         (r"\bmulti-?agency (working|practice|response|meeting|discussion|approach)", r"\bagencies worked together\b",
          r"\binter-?agency (working|communication)", r"\binformation (sharing|was (not )?shared)\b",
          r"\bshared (information|their concerns)\b", r"\bstrategy (discussion|meeting)\b", r"\bjoint working\b",
-         r"\b(information|responsibility|case responsibility|records?|concerns?)\b[^.;]{0,30}\b(moved|passed|"
-         r"transferred|shared|did not (move|pass|follow))\b", r"\bbetween (the )?(two |different )?(agencies|"
-         r"services|local authorities|authorities|teams|partners|organisations)\b",
+         (r"\b(information|responsibility|case responsibility|records?|concerns?)\b[^.;]{0,30}\b(moved|passed|"
+         r"transferred|shared|did not (move|pass|follow))\b"), (r"\bbetween (the )?(two |different )?(agencies|"
+         r"services|local authorities|authorities|teams|partners|organisations)\b"),
          r"\b(no|each|one|every) (single )?agency\b", r"\bowned the (whole )?(picture|plan|case)\b")),
     "practice-in-general": Lexicon(
         "whether the shortcomings are features of practice in general",
@@ -164,8 +164,8 @@ LEXICONS: dict[str, Lexicon] = {
          r"\b(national|local) (research|reviews) (show|found|have found|highlight)",
          r"\b(known|familiar|common) (pattern|problem|issue|theme)s?\b", r"\bpatterns? (across|in) (the )?\w+",
          r"\bacross (the )?(service|services|agencies|partnership|system|country|teams|england)\b",
-         r"\bnationally\b", r"\bnot (a )?(feature|problem|issue|failing)s? of (this|one) (case|team|agency|family|"
-         r"practitioner)", r"\bnot problems? of one\b", r"\b(this|these|it) (is|are) (likely|common|typical)\b")),
+         r"\bnationally\b", (r"\bnot (a )?(feature|problem|issue|failing)s? of (this|one) (case|team|agency|family|"
+         r"practitioner)"), r"\bnot problems? of one\b", r"\b(this|these|it) (is|are) (likely|common|typical)\b")),
     "done-differently": Lexicon(
         "what would need to be done differently to prevent harm in similar circumstances",
         (r"(done|do) differently", r"what (needs?|has) to change", r"\bprevent", r"recommend", r"improvements?",
